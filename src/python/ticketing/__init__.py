@@ -1,0 +1,1 @@
+"""Ticketing: a ticket-resale marketplace built as small services."""

@@ -1,0 +1,1 @@
+"""Code every service shares: event schemas, settings, web, messaging, persistence, auth ports."""

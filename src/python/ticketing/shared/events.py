@@ -1,0 +1,133 @@
+"""Event schemas: the only contract between services.
+
+One msgspec Struct per event, its RabbitMQ routing key in ``SUBJECT`` beside it. Every payload
+carries the id of the entity it is about and that entity's version after the change, which is
+what consumers use to apply events in order and to recognise duplicates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, TypeVar
+
+import msgspec
+
+
+class OrderStatus(StrEnum):
+    CREATED = "created"
+    AWAITING_PAYMENT = "awaiting_payment"
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+
+
+class TicketStatus(StrEnum):
+    WAITING_MODERATION = "waiting_moderation"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
+    """Base of every event. ``id`` is the entity id, ``version`` its version after the change."""
+
+    SUBJECT: ClassVar[str]
+    id: Annotated[str, msgspec.Meta(min_length=1)]
+    version: Annotated[int, msgspec.Meta(ge=0)]
+
+
+class TicketCreated(Event, frozen=True, kw_only=True):
+    SUBJECT: ClassVar[str] = "ticket.created"
+    title: str
+    price: Decimal
+    user_id: str
+    status: TicketStatus = TicketStatus.WAITING_MODERATION
+
+
+class TicketUpdated(Event, frozen=True, kw_only=True):
+    SUBJECT: ClassVar[str] = "ticket.updated"
+    title: str
+    price: Decimal
+    user_id: str
+    order_id: str | None = None
+    status: TicketStatus = TicketStatus.WAITING_MODERATION
+    title_changed: bool = True
+
+
+class TicketApproved(Event, frozen=True, kw_only=True):
+    """Moderation's verdict. ``version`` is the ticket version that was screened."""
+
+    SUBJECT: ClassVar[str] = "ticket.approved"
+    case_id: str
+
+
+class TicketRejected(Event, frozen=True, kw_only=True):
+    SUBJECT: ClassVar[str] = "ticket.rejected"
+    case_id: str
+    reason: str
+
+
+class OrderTicket(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    price: Decimal
+    user_id: str
+
+
+class OrderCreated(Event, frozen=True, kw_only=True):
+    SUBJECT: ClassVar[str] = "order.created"
+    status: OrderStatus
+    user_id: str
+    expires_at: datetime
+    ticket: OrderTicket
+
+
+class OrderCancelled(Event, frozen=True, kw_only=True):
+    SUBJECT: ClassVar[str] = "order.cancelled"
+    ticket_id: str
+
+
+class ExpirationComplete(Event, frozen=True, kw_only=True):
+    """The reservation window of order ``id`` (at ``version``) has passed."""
+
+    SUBJECT: ClassVar[str] = "expiration.complete"
+
+
+class PaymentCreated(Event, frozen=True, kw_only=True):
+    SUBJECT: ClassVar[str] = "payment.created"
+    order_id: str
+    stripe_id: str
+
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    TicketCreated,
+    TicketUpdated,
+    TicketApproved,
+    TicketRejected,
+    OrderCreated,
+    OrderCancelled,
+    ExpirationComplete,
+    PaymentCreated,
+)
+BY_SUBJECT: dict[str, type[Event]] = {event.SUBJECT: event for event in ALL_EVENTS}
+
+E = TypeVar("E", bound=Event)
+
+
+class MalformedEvent(ValueError):
+    """A payload that does not match its event schema (a poison message)."""
+
+
+def encode(event: Event) -> bytes:
+    return msgspec.json.encode(event)
+
+
+def decode(payload: bytes, event_type: type[E]) -> E:
+    try:
+        return msgspec.json.decode(payload, type=event_type)
+    except msgspec.DecodeError as exc:  # ValidationError is a DecodeError
+        raise MalformedEvent(f"{event_type.SUBJECT}: {exc}") from exc
+
+
+def json_schema(event_type: type[Event]) -> dict[str, Any]:
+    """JSON Schema of an event payload, for the AsyncAPI documents."""
+    return msgspec.json.schema(event_type)

@@ -1,0 +1,205 @@
+"""Events over RabbitMQ with FastStream: topology, publishing with confirms, safe consuming.
+
+Topology: one durable topic exchange; for every (consumer service, subject) pair a durable
+queue ``<exchange>.<service>.<subject>`` bound by the subject. Every service declares the
+*whole* topology at start-up, so an event published before its consumer first started is
+already queued for it and never dropped.
+
+Each queue has two companions on the default exchange:
+- ``<queue>.retry`` holds a message for ``RETRY_DELAY_MS`` and then dead-letters it back to
+  the queue (an event that arrived ahead of its predecessor, or a handler that failed);
+- ``<queue>.dead`` receives poison messages (undecodable, or out of retries) for a human.
+
+A message is acknowledged only after its handler returned, i.e. after the handler's
+database transaction committed, so a crash mid-handler means redelivery, not loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import structlog
+from faststream import AckPolicy
+from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue
+from faststream.rabbit.annotations import RabbitMessage
+
+from ticketing.shared import events
+from ticketing.shared.events import Event
+
+log = structlog.get_logger(__name__)
+
+# Who consumes what (DESIGN.md, "Events"). Queues exist for exactly these pairs.
+CONSUMERS: Mapping[str, tuple[str, ...]] = {
+    events.TicketCreated.SUBJECT: ("orders", "moderation"),
+    events.TicketUpdated.SUBJECT: ("orders", "moderation"),
+    events.TicketApproved.SUBJECT: ("tickets", "orders"),
+    events.TicketRejected.SUBJECT: ("tickets", "orders"),
+    events.OrderCreated.SUBJECT: ("tickets", "payments", "expiration"),
+    events.OrderCancelled.SUBJECT: ("tickets", "payments"),
+    events.ExpirationComplete.SUBJECT: ("orders",),
+    events.PaymentCreated.SUBJECT: ("orders",),
+}
+PUBLISHERS: Mapping[str, str] = {
+    events.TicketCreated.SUBJECT: "tickets",
+    events.TicketUpdated.SUBJECT: "tickets",
+    events.TicketApproved.SUBJECT: "moderation",
+    events.TicketRejected.SUBJECT: "moderation",
+    events.OrderCreated.SUBJECT: "orders",
+    events.OrderCancelled.SUBJECT: "orders",
+    events.ExpirationComplete.SUBJECT: "expiration",
+    events.PaymentCreated.SUBJECT: "payments",
+}
+
+RETRY_DELAY_MS = 500
+MAX_ATTEMPTS = 40  # about 20 s of retries before a message is parked in the dead letter queue
+ATTEMPT_HEADER = "x-ticketing-attempt"
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[E], Awaitable[None]]
+
+
+class RetryLater(Exception):
+    """Raise from a handler when the event cannot be applied yet (its predecessor is missing)."""
+
+
+class Unroutable(RuntimeError):
+    """The broker had no queue for a published event: the topology was not declared."""
+
+
+def queue_name(exchange: str, service: str, subject: str) -> str:
+    return f"{exchange}.{service}.{subject}"
+
+
+@dataclass(frozen=True)
+class Route:
+    service: str
+    subject: str
+    queue: str
+
+
+def routes(exchange: str) -> list[Route]:
+    return [
+        Route(service, subject, queue_name(exchange, service, subject))
+        for subject, services in CONSUMERS.items()
+        for service in services
+    ]
+
+
+def _main_queue(queue: str, subject: str) -> RabbitQueue:
+    return RabbitQueue(
+        queue,
+        durable=True,
+        routing_key=subject,
+        arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": f"{queue}.dead"},
+    )
+
+
+def _retry_queue(queue: str) -> RabbitQueue:
+    return RabbitQueue(
+        f"{queue}.retry",
+        durable=True,
+        arguments={
+            "x-message-ttl": RETRY_DELAY_MS,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": queue,
+        },
+    )
+
+
+class Bus:
+    """A service's connection to the event bus."""
+
+    def __init__(self, url: str, exchange: str, service: str) -> None:
+        self.service = service
+        self.exchange_name = exchange
+        self.broker = RabbitBroker(url, logger=None, fail_fast=False)
+        self.exchange = RabbitExchange(exchange, type=ExchangeType.TOPIC, durable=True)
+        self.subscribed: list[str] = []
+
+    async def start(self) -> None:
+        await self.broker.connect()
+        await self.declare_topology()
+        await self.broker.start()
+
+    async def stop(self) -> None:
+        await self.broker.stop()
+
+    async def ping(self) -> None:
+        if not await self.broker.ping(timeout=2.0):
+            raise ConnectionError("RabbitMQ does not answer")
+
+    async def declare_topology(self) -> None:
+        exchange = await self.broker.declare_exchange(self.exchange)
+        for route in routes(self.exchange_name):
+            queue = await self.broker.declare_queue(_main_queue(route.queue, route.subject))
+            await queue.bind(exchange, routing_key=route.subject)
+            await self.broker.declare_queue(_retry_queue(route.queue))
+            await self.broker.declare_queue(RabbitQueue(f"{route.queue}.dead", durable=True))
+
+    async def publish_raw(self, subject: str, body: bytes, message_id: str) -> None:
+        """Publish and wait for the broker's confirm; raise if it could not be routed."""
+        result = await self.broker.publish(
+            body,
+            exchange=self.exchange,
+            routing_key=subject,
+            persist=True,
+            mandatory=True,
+            content_type="application/json",
+            message_id=message_id,
+        )
+        # With mandatory=True the broker hands back (Basic.Return) what no queue took.
+        if getattr(result, "body", None) is not None:
+            raise Unroutable(f"no queue is bound to {subject} on {self.exchange_name}")
+
+    def subscribe(self, event_type: type[E], handler: Handler[E]) -> None:
+        """Consume ``event_type`` into ``handler``; must be called before ``start``."""
+        subject = event_type.SUBJECT
+        if self.service not in CONSUMERS.get(subject, ()):
+            raise ValueError(f"{self.service} is not a consumer of {subject} in CONSUMERS")
+        queue = queue_name(self.exchange_name, self.service, subject)
+        self.subscribed.append(subject)
+
+        @self.broker.subscriber(
+            _main_queue(queue, subject), self.exchange, ack_policy=AckPolicy.MANUAL
+        )
+        async def consume(message: RabbitMessage) -> None:
+            await self._deliver(message, queue, event_type, handler)
+
+    async def _deliver(
+        self, message: Any, queue: str, event_type: type[E], handler: Handler[E]
+    ) -> None:
+        bound = log.bind(queue=queue, message_id=message.message_id)
+        try:
+            event = events.decode(message.body, event_type)
+        except events.MalformedEvent as exc:
+            bound.error("poison message parked in dead letter queue", error=str(exc))
+            await message.reject(requeue=False)  # dead-letters to <queue>.dead
+            return
+        try:
+            await handler(event)
+        except Exception as exc:
+            await self._retry(message, queue, exc, bound)
+            return
+        await message.ack()
+
+    async def _retry(self, message: Any, queue: str, exc: Exception, bound: Any) -> None:
+        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
+        if attempt >= MAX_ATTEMPTS:
+            bound.error("giving up; parked in dead letter queue", attempt=attempt, error=repr(exc))
+            await message.reject(requeue=False)
+            return
+        if isinstance(exc, RetryLater):
+            bound.info("not applicable yet; retrying", attempt=attempt, reason=str(exc))
+        else:
+            bound.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
+        await self.broker.publish(
+            message.body,
+            routing_key=f"{queue}.retry",
+            persist=True,
+            content_type="application/json",
+            message_id=message.message_id,
+            headers={ATTEMPT_HEADER: attempt + 1},
+        )
+        await message.ack()

@@ -1,0 +1,203 @@
+"""The permission port, its model, and the embedded engine that serves it without Ory Keto.
+
+The model is relationship based (Zanzibar, as Ory Keto does it). ``MODEL`` below and
+``deploy/ory/keto/namespaces.keto.ts`` (Ory Permission Language) describe the same thing;
+a test parses the OPL file and compares, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import msgspec
+from beanie import Document, Indexed, init_beanie
+from pymongo import ASCENDING, AsyncMongoClient, IndexModel
+from pymongo.errors import DuplicateKeyError
+
+
+class RelationTuple(msgspec.Struct, frozen=True):
+    """``namespace:object#relation@Target:subject_id``.
+
+    ``Target`` is the namespace the model gives the relation (``owners`` holds Users, an
+    Order's ``parents`` holds Tickets), so a tuple names only the subject's id.
+    """
+
+    namespace: str
+    object: str
+    relation: str
+    subject_id: str
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Has:
+    """The subject is directly in ``relation``."""
+
+    relation: str
+
+
+@dataclass(frozen=True)
+class Traverse:
+    """Some object in ``relation`` grants ``permit`` (or relation) to the subject."""
+
+    relation: str
+    permit: str
+
+
+@dataclass(frozen=True)
+class Namespace:
+    relations: dict[str, str] = field(default_factory=dict)  # relation -> namespace of members
+    permits: dict[str, tuple[Has | Traverse, ...]] = field(default_factory=dict)  # any-of
+
+
+MODEL: dict[str, Namespace] = {
+    "User": Namespace(),
+    "Group": Namespace(relations={"members": "User"}),
+    "Ticket": Namespace(
+        relations={"owners": "User"},
+        permits={"edit": (Has("owners"),)},
+    ),
+    "Order": Namespace(
+        relations={"owners": "User", "parents": "Ticket"},
+        permits={
+            "view": (Has("owners"), Traverse("parents", "edit")),
+            "edit": (Has("owners"),),
+            "ticket_owner": (Traverse("parents", "edit"),),
+        },
+    ),
+    "Payment": Namespace(
+        relations={"owners": "User", "parents": "Order"},
+        permits={
+            "view": (Has("owners"), Traverse("parents", "ticket_owner")),
+            "edit": (Has("owners"),),
+        },
+    ),
+}
+
+ADMIN_GROUP = "admin"
+
+
+class UnknownRelation(ValueError):
+    pass
+
+
+def validate(rt: RelationTuple) -> None:
+    namespace = MODEL.get(rt.namespace)
+    if namespace is None or rt.relation not in namespace.relations:
+        raise UnknownRelation(f"{rt.namespace}#{rt.relation} is not in the permission model")
+
+
+# --- the port --------------------------------------------------------------------------------
+
+
+class PermissionPort(Protocol):
+    """What services ask of Keto (or of the embedded engine)."""
+
+    async def check(self, namespace: str, obj: str, permit: str, subject_id: str) -> bool: ...
+
+    async def write(self, tuples: list[RelationTuple]) -> None: ...
+
+    async def delete(self, tuples: list[RelationTuple]) -> None: ...
+
+    async def objects(self, namespace: str, relation: str, subject_id: str) -> list[str]: ...
+
+    async def ping(self) -> None: ...
+
+
+# --- the embedded engine ---------------------------------------------------------------------
+
+
+class StoredTuple(Document):
+    namespace: str
+    object: Indexed(str)  # type: ignore[valid-type]
+    relation: str
+    subject_id: str
+
+    class Settings:
+        name = "relation_tuples"
+        indexes = [
+            IndexModel(
+                [
+                    ("namespace", ASCENDING),
+                    ("object", ASCENDING),
+                    ("relation", ASCENDING),
+                    ("subject_id", ASCENDING),
+                ],
+                unique=True,
+            ),
+            IndexModel([("subject_id", ASCENDING), ("namespace", ASCENDING)]),
+        ]
+
+
+class EmbeddedPermissions:
+    """Relation tuples in a MongoDB database that every service shares, as they share Keto.
+
+    Checks evaluate ``MODEL`` the way Keto evaluates the OPL file: a permit is granted when any
+    of its terms is, following ``Traverse`` terms through the related objects.
+    """
+
+    MAX_DEPTH = 5
+
+    def __init__(self, client: AsyncMongoClient[dict[str, Any]], database: str) -> None:
+        self._client = client
+        self._database = database
+
+    async def init(self) -> None:
+        await init_beanie(database=self._client[self._database], document_models=[StoredTuple])
+
+    async def ping(self) -> None:
+        await self._client.admin.command("ping")
+
+    async def write(self, tuples: list[RelationTuple]) -> None:
+        for rt in tuples:
+            validate(rt)
+            with contextlib.suppress(DuplicateKeyError):  # a repeated write is a no-op, as in Keto
+                await StoredTuple(**msgspec.structs.asdict(rt)).insert()
+
+    async def delete(self, tuples: list[RelationTuple]) -> None:
+        for rt in tuples:
+            await StoredTuple.find(msgspec.structs.asdict(rt)).delete()
+
+    async def objects(self, namespace: str, relation: str, subject_id: str) -> list[str]:
+        found = StoredTuple.find(
+            {"namespace": namespace, "relation": relation, "subject_id": subject_id}
+        )
+        return [t.object for t in await found.to_list()]
+
+    async def check(self, namespace: str, obj: str, permit: str, subject_id: str) -> bool:
+        return await self._check(namespace, obj, permit, subject_id, self.MAX_DEPTH)
+
+    async def _check(
+        self, namespace: str, obj: str, name: str, subject_id: str, depth: int
+    ) -> bool:
+        model = MODEL.get(namespace)
+        if model is None or depth == 0:
+            return False
+        if name in model.relations:
+            return await self._has(namespace, obj, name, subject_id)
+        for term in model.permits.get(name, ()):
+            if isinstance(term, Has):
+                if await self._has(namespace, obj, term.relation, subject_id):
+                    return True
+                continue
+            target = model.relations[term.relation]
+            related = StoredTuple.find(
+                {"namespace": namespace, "object": obj, "relation": term.relation}
+            )
+            for parent in await related.to_list():
+                if await self._check(target, parent.subject_id, term.permit, subject_id, depth - 1):
+                    return True
+        return False
+
+    async def _has(self, namespace: str, obj: str, relation: str, subject_id: str) -> bool:
+        query = {
+            "namespace": namespace,
+            "object": obj,
+            "relation": relation,
+            "subject_id": subject_id,
+        }
+        return await StoredTuple.find_one(query) is not None

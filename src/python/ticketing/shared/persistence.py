@@ -1,0 +1,72 @@
+"""Persistence base: Beanie documents with an integer version for optimistic concurrency."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from beanie import Document, init_beanie
+from beanie.odm.utils.dump import get_dict
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
+
+__all__ = [
+    "Database",
+    "DuplicateKeyError",
+    "StaleVersion",
+    "VersionedDocument",
+]
+
+
+class StaleVersion(Exception):
+    """Someone else changed the document since it was read; the write was not applied."""
+
+
+class VersionedDocument(Document):
+    """A document whose ``version`` goes up by one with every change.
+
+    ``save_versioned`` writes only if the stored version is still the one this copy was read
+    at, so of two concurrent writers exactly one wins and the other gets ``StaleVersion``.
+    The version travels in events, which is how consumers order them.
+    """
+
+    version: int = 0
+
+    async def save_versioned(self, session: AsyncClientSession | None = None) -> None:
+        expected = self.version
+        self.version = expected + 1
+        body = get_dict(self, to_db=True)
+        result = await self.get_pymongo_collection().replace_one(
+            {"_id": self.id, "version": expected}, body, session=session
+        )
+        if result.matched_count != 1:
+            self.version = expected
+            raise StaleVersion(f"{type(self).__name__} {self.id} changed since version {expected}")
+
+
+class Database:
+    """One service's MongoDB connection and its Beanie models."""
+
+    def __init__(self, url: str, name: str, models: Sequence[type[Document]]) -> None:
+        self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+            url, tz_aware=True, serverSelectionTimeoutMS=5000
+        )
+        self.name = name
+        self.models = list(models)
+
+    async def connect(self) -> None:
+        await init_beanie(database=self.client[self.name], document_models=self.models)
+
+    async def ping(self) -> None:
+        await self.client.admin.command("ping")
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncClientSession]:
+        """A multi-document transaction: everything written with the session commits together."""
+        async with self.client.start_session() as session, await session.start_transaction():
+            yield session

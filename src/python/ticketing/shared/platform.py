@@ -1,0 +1,91 @@
+"""What a running service is plugged into: its database, the event bus, the outbox, identity
+and permissions, all built from settings. Services get one ``Platform`` and nothing global.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+
+from beanie import Document
+
+from ticketing.shared.identity import EmbeddedIdentity, IdentityPort
+from ticketing.shared.messaging import Bus
+from ticketing.shared.outbox import Outbox
+from ticketing.shared.permissions import EmbeddedPermissions, PermissionPort
+from ticketing.shared.persistence import Database
+from ticketing.shared.settings import ServiceSettings
+
+Check = Callable[[], Awaitable[object]]
+
+
+class Platform:
+    def __init__(
+        self,
+        service: str,
+        settings: ServiceSettings,
+        models: Sequence[type[Document]],
+        *,
+        identity: IdentityPort | None = None,
+        permissions: PermissionPort | None = None,
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.db = Database(settings.mongodb_url, settings.database_name(service), models)
+        self.bus = Bus(settings.rabbitmq_url, settings.event_exchange, service)
+        self.identity = identity or build_identity(settings, self.db)
+        self.permissions = permissions or build_permissions(settings, self.db)
+        self.outbox = Outbox(self.db.client[self.db.name]["outbox"], self.bus, self.permissions)
+        self.checks: dict[str, Check] = {"mongodb": self.db.ping, "rabbitmq": self.bus.ping}
+        self._on_start: list[Check] = []
+        self._on_stop: list[Check] = []
+
+    def on_start(self, hook: Check) -> None:
+        self._on_start.append(hook)
+
+    def on_stop(self, hook: Check) -> None:
+        self._on_stop.append(hook)
+
+    async def start(self) -> None:
+        await self.db.connect()
+        for engine in (self.identity, self.permissions):
+            init = getattr(engine, "init", None)
+            if init is not None:
+                await init()
+        await self.outbox.init()
+        await self.bus.start()
+        self.outbox.start()
+        for hook in self._on_start:
+            await hook()
+
+    async def stop(self) -> None:
+        for hook in reversed(self._on_stop):
+            await hook()
+        await self.outbox.stop()
+        await self.bus.stop()
+        await self.db.close()
+
+    async def readiness(self) -> dict[str, str]:
+        """Failing dependencies by name, with why; empty when everything answers."""
+
+        async def probe(check: Check) -> str | None:
+            try:
+                await asyncio.wait_for(check(), timeout=3.0)
+            except Exception as exc:
+                return f"{type(exc).__name__}: {exc}"[:200]
+            return None
+
+        names = list(self.checks)
+        results = await asyncio.gather(*(probe(self.checks[name]) for name in names))
+        return {name: error for name, error in zip(names, results, strict=True) if error}
+
+
+def build_identity(settings: ServiceSettings, db: Database) -> IdentityPort:
+    return EmbeddedIdentity(
+        db.client, settings.embedded_auth_database, timedelta(seconds=settings.session_ttl_seconds)
+    )
+
+
+def build_permissions(settings: ServiceSettings, db: Database) -> PermissionPort:
+    return EmbeddedPermissions(db.client, settings.embedded_auth_database)

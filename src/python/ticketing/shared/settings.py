@@ -1,0 +1,93 @@
+"""Typed settings read from environment variables (and an optional ``.env``).
+
+Every service's settings class is ``ServiceSettings`` plus its own fields. ``load()`` turns a
+missing or malformed variable into one start-up error that names the variable and what was
+expected, instead of a traceback from deep inside a driver.
+"""
+
+from __future__ import annotations
+
+from typing import Self, TypeVar
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigurationError(SystemExit):
+    """Raised at start-up for bad configuration; exits with the message instead of a trace."""
+
+
+class ServiceSettings(BaseSettings):
+    """What every service reads. Variable names are the field names in upper case."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+
+    mongodb_url: str = Field(default="mongodb://127.0.0.1:27017", pattern="^mongodb(\\+srv)?://")
+    # Each service keeps its own database, named <prefix>_<service>.
+    mongodb_database_prefix: str = Field(default="ticketing", pattern="^[A-Za-z0-9_-]+$")
+    rabbitmq_url: str = Field(default="amqp://guest:guest@127.0.0.1:5672/", pattern="^amqps?://")
+    # Topic exchange the events travel on; queues are named after it, so another name
+    # gives a fully separate event bus on the same broker (the tests use that).
+    event_exchange: str = Field(default="ticketing", pattern="^[A-Za-z0-9_.-]+$")
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", pattern="^rediss?://")
+
+    # Identity and permissions: Ory when these are set, the embedded engine otherwise.
+    kratos_public_url: str | None = None
+    kratos_admin_url: str | None = None
+    keto_read_url: str | None = None
+    keto_write_url: str | None = None
+    kratos_webhook_secret: str | None = None
+    # Database of the embedded identity and permission engine, shared by all services
+    # the way one Kratos and one Keto are.
+    embedded_auth_database: str = Field(default="ticketing_auth_engine", pattern="^[A-Za-z0-9_-]+$")
+    session_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+
+    @model_validator(mode="after")
+    def _ory_all_or_nothing(self) -> Self:
+        ory = {
+            "KRATOS_PUBLIC_URL": self.kratos_public_url,
+            "KRATOS_ADMIN_URL": self.kratos_admin_url,
+            "KETO_READ_URL": self.keto_read_url,
+            "KETO_WRITE_URL": self.keto_write_url,
+        }
+        given = [name for name, value in ory.items() if value]
+        if given and len(given) != len(ory):
+            missing = [name for name in ory if name not in given]
+            raise ValueError(
+                f"Ory is half configured: {', '.join(given)} set but {', '.join(missing)} missing;"
+                " set all four to use Ory, or none for the embedded engine"
+            )
+        return self
+
+    @property
+    def uses_ory(self) -> bool:
+        return bool(self.kratos_public_url)
+
+    def database_name(self, service: str) -> str:
+        return f"{self.mongodb_database_prefix}_{service}"
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def load(settings_type: type[S]) -> S:
+    """Build settings from the environment, or stop with a message naming each bad variable."""
+    try:
+        return settings_type()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = "_".join(str(part) for part in error["loc"]).upper()
+            if not name:  # a rule across several variables: its message names them
+                problems.append(f"  {error['msg'].removeprefix('Value error, ')}")
+            elif "SECRET" in name or "KEY" in name:
+                problems.append(f"  {name}: {error['msg']}")
+            else:
+                problems.append(f"  {name}: {error['msg']} (got {error.get('input')!r})")
+        raise ConfigurationError(
+            f"{settings_type.__name__}: invalid configuration\n" + "\n".join(problems)
+        ) from None

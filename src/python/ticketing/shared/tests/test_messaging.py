@@ -1,0 +1,130 @@
+"""The event bus against a real RabbitMQ: confirms, retries, dead letters, no loss."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from ticketing.shared import events
+from ticketing.shared.messaging import Bus, RetryLater
+
+CREATED = events.TicketCreated(id="t1", version=0, title="Gig", price=1, user_id="u1")  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def tickets_bus(isolated: dict[str, Any]) -> AsyncIterator[Bus]:
+    bus = Bus(isolated["rabbitmq_url"], isolated["event_exchange"], "tickets")
+    await bus.start()
+    yield bus
+    await bus.stop()
+
+
+async def start_orders_bus(isolated: dict[str, Any], handler: Any) -> Bus:
+    bus = Bus(isolated["rabbitmq_url"], isolated["event_exchange"], "orders")
+    bus.subscribe(events.TicketCreated, handler)
+    await bus.start()
+    return bus
+
+
+async def dead_letters(bus: Bus, exchange: str, service: str, subject: str) -> list[bytes]:
+    channel = await (await bus.broker.connect()).channel()
+    queue = await channel.get_queue(f"{exchange}.{service}.{subject}.dead", ensure=True)
+    found = []
+    while (message := await queue.get(fail=False, no_ack=True)) is not None:
+        found.append(message.body)
+    return found
+
+
+async def test_an_event_published_before_its_consumer_started_is_delivered(
+    isolated: dict[str, Any], tickets_bus: Bus
+) -> None:
+    await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-1")
+    received: asyncio.Queue[events.TicketCreated] = asyncio.Queue()
+    orders = await start_orders_bus(isolated, received.put)
+    try:
+        assert await asyncio.wait_for(received.get(), 10) == CREATED
+    finally:
+        await orders.stop()
+
+
+async def test_retry_later_redelivers_until_the_handler_accepts(
+    isolated: dict[str, Any], tickets_bus: Bus
+) -> None:
+    attempts: list[int] = []
+    done = asyncio.Event()
+
+    async def handler(event: events.TicketCreated) -> None:
+        attempts.append(event.version)
+        if len(attempts) < 3:
+            raise RetryLater("predecessor missing")
+        done.set()
+
+    orders = await start_orders_bus(isolated, handler)
+    try:
+        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-2")
+        await asyncio.wait_for(done.wait(), 15)
+        assert len(attempts) == 3
+        await asyncio.sleep(1.5)  # acknowledged: no fourth delivery
+        assert len(attempts) == 3
+    finally:
+        await orders.stop()
+
+
+async def test_a_malformed_payload_goes_to_the_dead_letter_queue_untouched(
+    isolated: dict[str, Any], tickets_bus: Bus
+) -> None:
+    calls: list[Any] = []
+
+    async def handler(event: events.TicketCreated) -> None:
+        calls.append(event)
+
+    orders = await start_orders_bus(isolated, handler)
+    try:
+        await tickets_bus.publish_raw(CREATED.SUBJECT, b'{"id": 5}', "poison")
+        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "good")
+        for _ in range(50):
+            if calls:
+                break
+            await asyncio.sleep(0.1)
+        assert calls == [CREATED]
+        dead = await dead_letters(
+            tickets_bus, isolated["event_exchange"], "orders", CREATED.SUBJECT
+        )
+        assert dead == [b'{"id": 5}']
+    finally:
+        await orders.stop()
+
+
+async def test_a_handler_that_keeps_failing_ends_in_the_dead_letter_queue(
+    isolated: dict[str, Any], tickets_bus: Bus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ticketing.shared.messaging.MAX_ATTEMPTS", 2)
+    attempts = 0
+
+    async def handler(event: events.TicketCreated) -> None:
+        nonlocal attempts
+        attempts += 1
+        raise ValueError("bug")
+
+    orders = await start_orders_bus(isolated, handler)
+    try:
+        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-3")
+        dead: list[bytes] = []
+        for _ in range(50):
+            dead = await dead_letters(
+                tickets_bus, isolated["event_exchange"], "orders", CREATED.SUBJECT
+            )
+            if dead:
+                break
+            await asyncio.sleep(0.2)
+        assert dead == [events.encode(CREATED)]
+        assert attempts == 2
+    finally:
+        await orders.stop()
+
+
+def test_a_service_cannot_subscribe_to_an_event_it_is_not_listed_for() -> None:
+    bus = Bus("amqp://guest:guest@127.0.0.1:5672/", "unused", "auth")
+    with pytest.raises(ValueError, match=r"auth is not a consumer of ticket\.created"):
+        bus.subscribe(events.TicketCreated, lambda e: asyncio.sleep(0))

@@ -1,0 +1,50 @@
+import pytest
+
+from ticketing.shared.settings import ConfigurationError, ServiceSettings, load
+
+
+class ExampleSettings(ServiceSettings):
+    order_expiration_seconds: int = 900
+
+
+def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORT", raising=False)
+    settings = load(ExampleSettings)
+    assert settings.port == 8000
+    assert settings.database_name("orders") == "ticketing_orders"
+    assert not settings.uses_ory
+
+
+def test_malformed_variable_is_named_with_what_was_expected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PORT", "eighty")
+    monkeypatch.setenv("ORDER_EXPIRATION_SECONDS", "soon")
+    with pytest.raises(ConfigurationError) as raised:
+        load(ExampleSettings)
+    message = str(raised.value)
+    assert "PORT: Input should be a valid integer" in message
+    assert "'eighty'" in message
+    assert "ORDER_EXPIRATION_SECONDS" in message
+
+
+def test_bad_url_scheme_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RABBITMQ_URL", "http://localhost")
+    with pytest.raises(ConfigurationError, match="RABBITMQ_URL"):
+        load(ExampleSettings)
+
+
+def test_half_configured_ory_names_the_missing_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KRATOS_PUBLIC_URL", "http://kratos:4433")
+    monkeypatch.setenv("KETO_READ_URL", "http://keto:4466")
+    with pytest.raises(ConfigurationError) as raised:
+        load(ExampleSettings)
+    assert "KRATOS_ADMIN_URL, KETO_WRITE_URL missing" in str(raised.value)
+
+
+def test_env_example_documents_every_variable() -> None:
+    from pathlib import Path
+
+    example = Path(".env.example").read_text()
+    for name in ServiceSettings.model_fields:
+        assert name.upper() in example, f"{name.upper()} missing from .env.example"

@@ -1,0 +1,145 @@
+"""The app plumbing every service shares, served for real (lifespan connects to real servers)."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import msgspec
+import pytest
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from litestar.testing import AsyncTestClient
+
+from ticketing.shared.errors import Conflict
+from ticketing.shared.identity import Principal
+from ticketing.shared.platform import Platform
+from ticketing.shared.settings import ServiceSettings
+from ticketing.shared.web import create_app
+
+
+class Thing(msgspec.Struct):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
+    count: Annotated[int, msgspec.Meta(gt=0)]
+
+
+@post("/things")
+async def make_thing(data: JSONBody[Thing]) -> Thing:
+    return data
+
+
+@get("/conflict")
+async def conflicting() -> None:
+    raise Conflict("That seat is taken.", ticket_id="t1")
+
+
+@get("/boom")
+async def boom() -> None:
+    raise RuntimeError("secret internals")
+
+
+@get("/me")
+async def me(user: NamedDependency[Principal]) -> dict[str, str]:
+    return {"id": user.id}
+
+
+def build(isolated: dict[str, Any], **overrides: Any) -> Platform:
+    return Platform("demo", ServiceSettings(**{**isolated, **overrides}), [])
+
+
+@pytest.fixture
+async def client(isolated: dict[str, Any]) -> AsyncIterator[AsyncTestClient[Any]]:
+    app = create_app(build(isolated), [make_thing, conflicting, boom, me], description="demo")
+    async with AsyncTestClient(app) as test_client:
+        yield test_client
+
+
+async def test_health_and_readiness(client: AsyncTestClient[Any]) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok", "service": "demo"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+
+
+async def test_readiness_names_the_dependency_that_does_not_answer(
+    isolated: dict[str, Any],
+) -> None:
+    platform = build(isolated)
+
+    async def redis_down() -> None:
+        raise ConnectionError("Connection refused")
+
+    platform.checks["redis"] = redis_down
+    app = create_app(platform, [], description="demo")
+    async with AsyncTestClient(app) as client:
+        response = await client.get("/readyz")
+        assert response.status_code == 503
+        assert response.headers["content-type"].startswith("application/problem+json")
+        body = response.json()
+        assert body["detail"] == "Not ready: redis not answering."
+        assert body["failing"] == {"redis": "ConnectionError: Connection refused"}
+        assert (await client.get("/healthz")).status_code == 200  # liveness stays up
+
+
+async def test_validation_errors_are_problem_details_naming_each_field(
+    client: AsyncTestClient[Any],
+) -> None:
+    response = await client.post("/things", json={"name": "", "count": 0})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["type"].endswith("/validation")
+    assert body["status"] == 400
+    assert body["errors"], body
+    assert any("name" in (e["field"] or "") + e["message"] for e in body["errors"]), body
+
+
+async def test_malformed_json_is_a_400_not_a_500(client: AsyncTestClient[Any]) -> None:
+    response = await client.post(
+        "/things", content=b"{nope", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_domain_errors_map_to_their_status_with_extra_fields(
+    client: AsyncTestClient[Any],
+) -> None:
+    response = await client.get("/conflict")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["detail"] == "That seat is taken."
+    assert body["ticket_id"] == "t1"
+    assert body["type"].endswith("/conflict")
+
+
+async def test_unexpected_errors_are_a_500_problem_that_hides_internals(
+    client: AsyncTestClient[Any],
+) -> None:
+    response = await client.get("/boom", headers={"x-request-id": "req-42"})
+    assert response.status_code == 500
+    assert "secret" not in response.text
+    assert response.headers["x-request-id"] == "req-42"
+
+
+async def test_unknown_route_and_unauthenticated_are_problem_details(
+    client: AsyncTestClient[Any],
+) -> None:
+    missing = await client.get("/nowhere")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    anonymous = await client.get("/me")
+    assert anonymous.status_code == 401
+    assert anonymous.json()["type"].endswith("/unauthenticated")
+
+
+async def test_every_response_carries_a_request_id(client: AsyncTestClient[Any]) -> None:
+    first = await client.get("/healthz")
+    second = await client.get("/healthz")
+    assert len(first.headers["x-request-id"]) == 32
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+
+
+async def test_openapi_and_asyncapi_are_served(client: AsyncTestClient[Any]) -> None:
+    openapi = (await client.get("/schema/openapi.json")).json()
+    assert "/things" in openapi["paths"]
+    asyncapi = (await client.get("/asyncapi.json")).json()
+    assert asyncapi["asyncapi"] == "3.0.0"

@@ -1,0 +1,200 @@
+"""The Litestar app every service is: health and readiness, problem-details errors, OpenAPI at
+``/schema``, AsyncAPI at ``/asyncapi.json``, request ids in logs and response headers, and the
+signed-in user as a dependency.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+from typing import Any
+from uuid import uuid4
+
+import structlog
+from litestar import Litestar, MediaType, Request, Response, get
+from litestar.datastructures import MutableScopeHeaders
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
+
+from ticketing.shared import asyncapi
+from ticketing.shared.errors import DomainError, Unauthenticated
+from ticketing.shared.identity import KRATOS_COOKIE, SESSION_COOKIE, Credentials, Principal
+from ticketing.shared.platform import Platform
+
+log = structlog.get_logger(__name__)
+REQUEST_ID_HEADER = "X-Request-ID"
+PROBLEM_TYPE = "https://ticketing.dev/problems/"
+
+
+def problem(
+    status: int, detail: str, slug: str | None = None, **extra: Any
+) -> ProblemDetailsException:
+    phrase = HTTPStatus(status).phrase
+    return ProblemDetailsException(
+        status_code=status,
+        title=phrase,
+        detail=detail,
+        type_=PROBLEM_TYPE + (slug or phrase.lower().replace(" ", "-")),
+        extra=extra or None,
+    )
+
+
+def _from_domain(exc: DomainError) -> ProblemDetailsException:
+    result = problem(exc.status, exc.detail, exc.slug, **exc.extra)
+    result.title = exc.title
+    return result
+
+
+def _from_http(exc: HTTPException) -> ProblemDetailsException:
+    if isinstance(exc, ValidationException):
+        errors = [
+            {"field": e.get("key"), "message": e.get("message"), "source": e.get("source")}
+            for e in exc.extra or []
+            if isinstance(e, dict)
+        ]
+        return problem(400, "The request is not valid; see errors.", "validation", errors=errors)
+    result = problem(exc.status_code, str(exc.detail))
+    result.headers = exc.headers
+    return result
+
+
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error", path=request.url.path)
+    return problem(
+        500, "Something went wrong on our side; the request id identifies it."
+    ).to_response(request)
+
+
+def _request_id_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            if scope["path"] not in ("/healthz", "/readyz"):
+                log.info(
+                    "request",
+                    method=scope.get("method"),
+                    path=scope["path"],
+                    status=status,
+                    ms=round((time.perf_counter() - started) * 1000, 1),
+                )
+            structlog.contextvars.unbind_contextvars("request_id")
+
+    return middleware
+
+
+# --- the signed-in user ----------------------------------------------------------------------
+
+
+def credentials(request: Request[Any, Any, Any]) -> Credentials:
+    """A session token from ``Authorization: Bearer``, ``X-Session-Token`` or our cookie,
+    and Kratos' browser cookie if present."""
+    auth = request.headers.get("authorization", "")
+    token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+    token = token or request.headers.get("x-session-token") or request.cookies.get(SESSION_COOKIE)
+    return Credentials(token=token or None, kratos_cookie=request.cookies.get(KRATOS_COOKIE))
+
+
+async def optional_user(
+    request: Request[Any, Any, Any], platform: NamedDependency[Platform]
+) -> Principal | None:
+    return await platform.identity.authenticate(credentials(request))
+
+
+async def current_user(
+    request: Request[Any, Any, Any], platform: NamedDependency[Platform]
+) -> Principal:
+    principal = await optional_user(request, platform)
+    if principal is None:
+        raise Unauthenticated("Sign in first: send a session token or cookie.")
+    return principal
+
+
+# --- the app ---------------------------------------------------------------------------------
+
+
+def create_app(
+    platform: Platform,
+    route_handlers: Sequence[ControllerRouterHandler],
+    *,
+    description: str,
+) -> Litestar:
+    @get("/healthz", include_in_schema=False, sync_to_thread=False)
+    def healthz() -> dict[str, str]:
+        # Liveness only: a database outage must not get every pod restarted.
+        return {"status": "ok", "service": platform.service}
+
+    @get("/readyz", include_in_schema=False)
+    async def readyz() -> Response[dict[str, Any]]:
+        failing = await platform.readiness()
+        if failing:
+            names = ", ".join(sorted(failing))
+            raise problem(503, f"Not ready: {names} not answering.", "not-ready", failing=failing)
+        return Response({"status": "ready", "service": platform.service})
+
+    @get("/asyncapi.json", include_in_schema=False, media_type=MediaType.JSON, sync_to_thread=False)
+    def asyncapi_json() -> dict[str, Any]:
+        settings = platform.settings
+        return asyncapi.document(platform.service, settings.event_exchange, settings.rabbitmq_url)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> Any:
+        await platform.start()
+        try:
+            yield
+        finally:
+            await platform.stop()
+
+    return Litestar(
+        route_handlers=[healthz, readyz, asyncapi_json, *route_handlers],
+        dependencies={
+            "platform": Provide(lambda: platform, sync_to_thread=False, use_cache=True),
+            "user": Provide(current_user),
+            "maybe_user": Provide(optional_user),
+        },
+        plugins=[
+            ProblemDetailsPlugin(
+                ProblemDetailsConfig(
+                    exception_to_problem_detail_map={
+                        HTTPException: _from_http,
+                        DomainError: _from_domain,
+                    }
+                )
+            )
+        ],
+        exception_handlers={Exception: _internal_error},
+        middleware=[_request_id_middleware],
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title=f"Ticketing {platform.service}",
+            version="1.0.0",
+            description=description,
+            path="/schema",
+        ),
+        debug=False,
+    )

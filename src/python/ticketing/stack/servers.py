@@ -1,0 +1,108 @@
+"""The servers the platform needs, found or started locally.
+
+Used by the one-command stack and by the test harness: a URL from the environment wins;
+otherwise the local default if it answers; for MongoDB an embedded SecantusDB
+(a MongoDB-wire server on WiredTiger) is started as a child process.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+HOW_TO_START = {
+    "RabbitMQ": "start it with `rabbitmq-server -detached` (or `docker compose -f "
+    "deploy/docker/compose.yaml up -d rabbitmq`), or set RABBITMQ_URL",
+    "Redis": "start it with `redis-server --daemonize yes --port 6379 --save '' --appendonly no`"
+    " (or `docker compose -f deploy/docker/compose.yaml up -d redis`), or set REDIS_URL",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def answers(url: str, timeout: float = 1.0) -> bool:
+    """True if something accepts TCP connections at the URL's host and port."""
+    parts = urlsplit(url)
+    default = {"amqp": 5672, "amqps": 5671, "redis": 6379, "rediss": 6379, "mongodb": 27017}
+    port = parts.port or default.get(parts.scheme, 80)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until_answers(
+    url: str, timeout: float, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not answers(url, 0.2):
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server for {url} exited with {process.returncode}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"nothing answers at {url} after {timeout:.0f}s")
+        time.sleep(0.1)
+
+
+def python_env() -> dict[str, str]:
+    """Environment for a child Python that must import exactly what this process imports."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    return env
+
+
+@dataclass
+class EmbeddedMongo:
+    """A SecantusDB server in a child process; ``storage`` is a directory or ``:memory:``."""
+
+    storage: str = ":memory:"
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+
+    def start(self, log_path: Path | None = None) -> EmbeddedMongo:
+        if self.storage != ":memory:":
+            Path(self.storage).mkdir(parents=True, exist_ok=True)
+        out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "secantus",
+                "--port",
+                str(self.port),
+                "--storage-path",
+                self.storage,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=python_env(),
+            start_new_session=True,  # Ctrl-C goes to the stack, which stops us in order
+        )
+        wait_until_answers(self.url, 30, self.process)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

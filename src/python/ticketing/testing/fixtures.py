@@ -1,0 +1,65 @@
+"""Pytest fixtures over real servers. A conftest re-exports them: ``from ... import *``.
+
+Every test gets its own names: MongoDB databases (prefix), event exchange and therefore
+queues, and arq queue, so tests run in parallel under Pants without seeing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from faststream.rabbit import RabbitBroker
+from pymongo import AsyncMongoClient
+
+from ticketing.shared.messaging import routes
+from ticketing.testing.servers import Servers, real_servers
+
+__all__ = ["isolated", "servers"]
+
+
+@pytest.fixture(scope="session")
+def servers(request: pytest.FixtureRequest) -> Iterator[Servers]:
+    with real_servers() as found:
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(found.describe())
+        yield found
+
+
+@pytest.fixture
+async def isolated(servers: Servers) -> AsyncIterator[dict[str, Any]]:
+    """Settings fields (lower-case names) that give a test its own slice of every server.
+
+    Pass them as keyword arguments to a settings class, or upper-cased as environment
+    variables to a service process. Afterwards the test's databases and queues are removed.
+    """
+    tag = f"t{uuid4().hex[:10]}"
+    fields: dict[str, Any] = {
+        "mongodb_url": servers.mongodb_url,
+        "rabbitmq_url": servers.rabbitmq_url,
+        "redis_url": servers.redis_url,
+        "mongodb_database_prefix": tag,
+        "embedded_auth_database": f"{tag}_auth_engine",
+        "event_exchange": tag,
+        "expiration_queue": f"{tag}:expirations",
+    }
+    yield fields
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.mongodb_url)
+    for name in await client.list_database_names():
+        if name.startswith(tag):
+            await client.drop_database(name)
+    await client.close()
+    broker = RabbitBroker(servers.rabbitmq_url, logger=None)
+    channel = await (await broker.connect()).channel()
+    for route in routes(tag):
+        for queue in (route.queue, f"{route.queue}.retry", f"{route.queue}.dead"):
+            await channel.queue_delete(queue)
+    await channel.exchange_delete(tag)
+    await broker.stop()
+
+
+def env_from(fields: dict[str, Any]) -> dict[str, str]:
+    return {key.upper(): str(value) for key, value in fields.items()}
