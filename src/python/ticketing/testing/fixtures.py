@@ -6,18 +6,23 @@ queues, and arq queue, so tests run in parallel under Pants without seeing each 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 from uuid import uuid4
 
 import pytest
 from faststream.rabbit import RabbitBroker
 from pymongo import AsyncMongoClient
 
+from ticketing.shared.identity import IdentityPort, Principal
 from ticketing.shared.messaging import routes
 from ticketing.testing.servers import Servers, real_servers
 
 __all__ = ["isolated", "servers"]
+
+T = TypeVar("T")
+PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +68,24 @@ async def isolated(servers: Servers) -> AsyncIterator[dict[str, Any]]:
 
 def env_from(fields: dict[str, Any]) -> dict[str, str]:
     return {key.upper(): str(value) for key, value in fields.items()}
+
+
+async def sign_up(identity: IdentityPort, email: str) -> tuple[Principal, dict[str, str]]:
+    """A registered, signed-in user and the headers that carry their session."""
+    await identity.register(email, PASSWORD)
+    session = await identity.login(email, PASSWORD)
+    return session.principal, {"Authorization": f"Bearer {session.token}"}
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]], within: float = 10.0, interval: float = 0.1
+) -> T:
+    """Poll ``probe`` until it returns something truthy; events take a moment to travel."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        result = await probe()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {within}s (last: {result!r})")
+        await asyncio.sleep(interval)
