@@ -1,0 +1,27 @@
+"""Start-up of every service process: settings (or a clear configuration error), logs, server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import uvicorn
+from litestar import Litestar
+
+from ticketing.shared import logs
+from ticketing.shared.settings import ServiceSettings, load
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def serve(create_app: Callable[[S], Litestar], settings_type: type[S], service: str) -> None:
+    settings = load(settings_type)  # exits with a message naming each bad variable
+    logs.configure(service, settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # our JSON logs, not uvicorn's text ones
+        access_log=False,  # the request-id middleware logs each request
+        timeout_graceful_shutdown=10,
+    )
