@@ -50,6 +50,7 @@ async def isolated(servers: Servers) -> AsyncIterator[dict[str, Any]]:
         "embedded_auth_database": f"{tag}_auth_engine",
         "event_exchange": tag,
         "expiration_queue": f"{tag}:expirations",
+        "moderation_queue": f"{tag}:moderation",
     }
     yield fields
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.mongodb_url)
