@@ -14,7 +14,7 @@ from uuid import uuid4
 
 import structlog
 from litestar import Litestar, MediaType, Request, Response, get
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
@@ -190,6 +190,7 @@ def create_app(
         exception_handlers={Exception: _internal_error},
         middleware=[_request_id_middleware],
         lifespan=[lifespan],
+        state=State({"platform": platform}),  # for tests and tools; handlers use the dependency
         openapi_config=OpenAPIConfig(
             title=f"Ticketing {platform.service}",
             version="1.0.0",
