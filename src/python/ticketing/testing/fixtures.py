@@ -7,16 +7,20 @@ queues, and arq queue, so tests run in parallel under Pants without seeing each 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 from uuid import uuid4
 
+import httpx
 import pytest
 from faststream.rabbit import RabbitBroker
+from litestar import Litestar
 from pymongo import AsyncMongoClient
 
 from ticketing.shared.identity import IdentityPort, Principal
 from ticketing.shared.messaging import routes
+from ticketing.shared.platform import Platform
 from ticketing.testing.servers import Servers, real_servers
 
 __all__ = ["isolated", "servers"]
@@ -90,3 +94,22 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition not met within {within}s (last: {result!r})")
         await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """The app's platform started on the test's own event loop, and an HTTP client for the app.
+
+    Litestar's AsyncTestClient runs the app on a portal loop in another thread, where the
+    MongoDB client would be bound to a loop the test cannot use; and its lifespan's cancel
+    scope cannot span pytest's setup and teardown tasks. The app's lifespan is exactly
+    ``platform.start()`` / ``stop()``, so the test runs those itself.
+    """
+    platform: Platform = app.state.platform
+    await platform.start()
+    try:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+    finally:
+        await platform.stop()

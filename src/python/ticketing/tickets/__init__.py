@@ -1,0 +1,1 @@
+"""The tickets service: owns the listings, their reservation and their moderation status."""

@@ -1,0 +1,87 @@
+"""HTTP API of the tickets service: /api/tickets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from ticketing.shared.events import TicketStatus
+from ticketing.shared.identity import Principal
+from ticketing.shared.platform import Platform
+from ticketing.tickets import domain
+from ticketing.tickets.models import Ticket
+
+
+class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, msgspec.Meta(description="1 to 120 characters")]
+    price: Annotated[Decimal, msgspec.Meta(description="greater than 0, two decimals at most")]
+
+
+class TicketOut(msgspec.Struct):
+    id: str
+    title: str
+    price: Decimal
+    user_id: str
+    order_id: str | None
+    status: TicketStatus
+    status_reason: str | None
+    version: int
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketOut:
+        return cls(
+            id=ticket.id,
+            title=ticket.title,
+            price=ticket.price,
+            user_id=ticket.user_id,
+            order_id=ticket.order_id,
+            status=ticket.status,
+            status_reason=ticket.status_reason,
+            version=ticket.version,
+        )
+
+
+class TicketsController(Controller):
+    path = "/api/tickets"
+    tags = ["tickets"]
+
+    @post("/")
+    async def create(
+        self,
+        data: JSONBody[TicketIn],
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+    ) -> TicketOut:
+        """List a ticket for sale. It is screened by moderation before it can be ordered."""
+        return TicketOut.of(await domain.create(platform, user.id, data.title, data.price))
+
+    @get("/")
+    async def search(
+        self,
+        title: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> list[TicketOut]:
+        """Tickets whose title contains ``title`` (any case), oldest first."""
+        return [TicketOut.of(t) for t in await domain.search(title, limit, offset)]
+
+    @get("/{ticket_id:str}")
+    async def read(self, ticket_id: FromPath[str]) -> TicketOut:
+        return TicketOut.of(await domain.get(ticket_id))
+
+    @put("/{ticket_id:str}")
+    async def update(
+        self,
+        ticket_id: FromPath[str],
+        data: JSONBody[TicketIn],
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+    ) -> TicketOut:
+        """Change title and price: owner only, and not while an open order reserves it."""
+        ticket = await domain.update(platform, user.id, ticket_id, data.title, data.price)
+        return TicketOut.of(ticket)

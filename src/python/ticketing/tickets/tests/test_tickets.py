@@ -1,0 +1,238 @@
+"""The tickets service over HTTP and events, against real MongoDB-wire, RabbitMQ servers."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from ticketing.shared import events
+from ticketing.shared.platform import Platform
+from ticketing.testing.events import EventTap, inject
+from ticketing.testing.fixtures import eventually, running, sign_up
+from ticketing.tickets.app import create_app
+from ticketing.tickets.models import Ticket
+from ticketing.tickets.settings import TicketsSettings
+
+
+@dataclass
+class World:
+    client: httpx.AsyncClient
+    platform: Platform
+    orders_view: EventTap  # what the orders service would receive
+    seller: dict[str, str]
+    buyer: dict[str, str]
+    isolated: dict[str, Any]
+
+
+@pytest.fixture
+async def world(isolated: dict[str, Any]) -> AsyncIterator[World]:
+    app = create_app(TicketsSettings(**isolated))
+    platform: Platform = app.state.platform
+    tap = await EventTap(isolated, "orders").start([events.TicketCreated, events.TicketUpdated])
+    async with running(app) as client:
+        _, seller = await sign_up(platform.identity, "seller@example.com")
+        _, buyer = await sign_up(platform.identity, "buyer@example.com")
+        yield World(client, platform, tap, seller, buyer, isolated)
+    await tap.stop()
+
+
+async def list_ticket(world: World, title: str = "Concert", price: Any = "20.00") -> dict[str, Any]:
+    response = await world.client.post(
+        "/api/tickets", json={"title": title, "price": price}, headers=world.seller
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def order_created(ticket: dict[str, Any], order_id: str = "o1") -> events.OrderCreated:
+    return events.OrderCreated(
+        id=order_id,
+        version=0,
+        status=events.OrderStatus.CREATED,
+        user_id="buyer",
+        expires_at=datetime.now(UTC),
+        ticket=events.OrderTicket(id=ticket["id"], price=Decimal(ticket["price"]), user_id="u"),
+    )
+
+
+async def stored(ticket_id: str) -> Ticket:
+    ticket = await Ticket.get(ticket_id)
+    assert ticket is not None
+    return ticket
+
+
+async def test_listing_a_ticket_publishes_it_and_makes_the_seller_its_owner(world: World) -> None:
+    ticket = await list_ticket(world, price=12.5)
+    assert ticket["title"] == "Concert"
+    assert ticket["price"] == "12.50"
+    assert ticket["order_id"] is None
+    assert ticket["status"] == "waiting_moderation"
+    assert ticket["version"] == 0
+    created = await world.orders_view.next(events.TicketCreated)
+    assert (created.id, created.version, created.price) == (ticket["id"], 0, Decimal("12.50"))
+    assert await world.platform.permissions.check("Ticket", ticket["id"], "edit", created.user_id)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title": "   ", "price": "10"}, "title"),
+        ({"title": "x" * 121, "price": "10"}, "title"),
+        ({"title": "Gig", "price": "0"}, "price"),
+        ({"title": "Gig", "price": "-5"}, "price"),
+        ({"title": "Gig", "price": "1.999"}, "price"),
+        ({"title": "Gig", "price": "NaN"}, "price"),
+        ({"title": "Gig", "price": "lots"}, "price"),
+        ({"title": "Gig"}, "price"),
+        ({"title": "Gig", "price": "1", "owner": "me"}, "owner"),
+    ],
+)
+async def test_bad_input_is_a_400_naming_the_field(
+    world: World, body: dict[str, Any], field: str
+) -> None:
+    response = await world.client.post("/api/tickets", json=body, headers=world.seller)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert field in response.text
+    assert await Ticket.count() == 0
+
+
+async def test_listing_needs_a_signed_in_user(world: World) -> None:
+    response = await world.client.post("/api/tickets", json={"title": "Gig", "price": "5"})
+    assert response.status_code == 401
+    bad_token = {"Authorization": "Bearer not-a-session"}
+    response = await world.client.post(
+        "/api/tickets", json={"title": "Gig", "price": "5"}, headers=bad_token
+    )
+    assert response.status_code == 401
+
+
+async def test_search_is_case_insensitive_paginated_and_stable(world: World) -> None:
+    for title in ["Rock Night", "jazz evening", "ROCK matinee", "Opera (gala)"]:
+        await list_ticket(world, title)
+    found = (await world.client.get("/api/tickets", params={"title": "rock"})).json()
+    assert [t["title"] for t in found] == ["Rock Night", "ROCK matinee"]
+    page1 = (await world.client.get("/api/tickets", params={"limit": 2})).json()
+    page2 = (await world.client.get("/api/tickets", params={"limit": 2, "offset": 2})).json()
+    assert [t["title"] for t in page1 + page2] == [
+        "Rock Night",
+        "jazz evening",
+        "ROCK matinee",
+        "Opera (gala)",
+    ]
+    special = (await world.client.get("/api/tickets", params={"title": "(gala"})).json()
+    assert [t["title"] for t in special] == ["Opera (gala)"]
+    assert (await world.client.get("/api/tickets", params={"limit": 0})).status_code == 400
+    assert (await world.client.get("/api/tickets", params={"offset": -1})).status_code == 400
+
+
+async def test_read_one_and_unknown_id(world: World) -> None:
+    ticket = await list_ticket(world)
+    assert (await world.client.get(f"/api/tickets/{ticket['id']}")).json() == ticket
+    missing = await world.client.get("/api/tickets/does-not-exist")
+    assert missing.status_code == 404
+    assert missing.json()["type"].endswith("/not-found")
+
+
+async def test_only_the_owner_may_edit(world: World) -> None:
+    ticket = await list_ticket(world)
+    url = f"/api/tickets/{ticket['id']}"
+    denied = await world.client.put(url, json={"title": "Mine", "price": "1"}, headers=world.buyer)
+    assert denied.status_code == 403
+    assert (await stored(ticket["id"])).title == "Concert"
+    anonymous = await world.client.put(url, json={"title": "Mine", "price": "1"})
+    assert anonymous.status_code == 401
+    edited = await world.client.put(
+        url, json={"title": "Concert", "price": "25"}, headers=world.seller
+    )
+    assert edited.status_code == 200
+    assert (edited.json()["price"], edited.json()["version"]) == ("25.00", 1)
+    await world.orders_view.next(events.TicketCreated)
+    updated = await world.orders_view.next(events.TicketUpdated)
+    assert (updated.version, updated.price, updated.title_changed) == (1, Decimal(25), False)
+
+
+async def test_a_reserved_ticket_cannot_be_edited_until_released(world: World) -> None:
+    ticket = await list_ticket(world)
+    await inject(world.isolated, order_created(ticket))
+    reserved = await eventually(lambda: _with_order(ticket["id"]))
+    assert reserved.version == 1
+    url = f"/api/tickets/{ticket['id']}"
+    body = {"title": "Changed", "price": "5"}
+    conflict = await world.client.put(url, json=body, headers=world.seller)
+    assert conflict.status_code == 409
+    assert "reserved" in conflict.json()["detail"]
+
+    await inject(world.isolated, events.OrderCancelled(id="o1", version=1, ticket_id=ticket["id"]))
+    released = await eventually(lambda: _released(ticket["id"]))
+    assert released.version == 2
+    assert (await world.client.put(url, json=body, headers=world.seller)).status_code == 200
+
+
+async def test_duplicate_and_overtaking_order_events_leave_the_ticket_right(world: World) -> None:
+    ticket = await list_ticket(world)
+    # o1's cancellation overtakes its creation; then o1 is delivered twice; then o2 arrives.
+    await inject(world.isolated, events.OrderCancelled(id="o1", version=1, ticket_id=ticket["id"]))
+    await eventually(lambda: _released(ticket["id"]))
+    await inject(world.isolated, order_created(ticket, "o1"), order_created(ticket, "o1"))
+    await inject(world.isolated, order_created(ticket, "o2"), order_created(ticket, "o2"))
+    held = await eventually(lambda: _with_order(ticket["id"]))
+    assert held.order_id == "o2"
+    assert held.version == 2  # one release bookkeeping write, one reservation
+
+
+async def test_a_new_order_waits_until_the_previous_one_is_released(world: World) -> None:
+    ticket = await list_ticket(world)
+    await inject(world.isolated, order_created(ticket, "o1"))
+    await eventually(lambda: _with_order(ticket["id"]))
+    await inject(world.isolated, order_created(ticket, "o2"))  # retried until o1 goes
+    await inject(world.isolated, events.OrderCancelled(id="o1", version=1, ticket_id=ticket["id"]))
+
+    async def held_by_o2() -> Ticket | None:
+        current = await stored(ticket["id"])
+        return current if current.order_id == "o2" else None
+
+    await eventually(held_by_o2)
+
+
+async def test_moderation_verdicts_apply_to_the_title_they_screened(world: World) -> None:
+    ticket = await list_ticket(world, "Bad title")
+    url = f"/api/tickets/{ticket['id']}"
+    rejected = events.TicketRejected(id=ticket["id"], version=0, case_id="c1", reason="word: bad")
+    await inject(world.isolated, rejected)
+    rejected_ticket = await eventually(lambda: _status(ticket["id"], "rejected"))
+    assert rejected_ticket.status_reason == "word: bad"
+    body = (await world.client.get(url)).json()
+    assert (body["status"], body["status_reason"]) == ("rejected", "word: bad")
+
+    retitled = await world.client.put(
+        url, json={"title": "Good title", "price": "20"}, headers=world.seller
+    )
+    assert retitled.json()["status"] == "waiting_moderation"
+    new_version = retitled.json()["version"]
+    # A late approval of the old title must not approve the new one.
+    stale = events.TicketApproved(id=ticket["id"], version=0, case_id="c1")
+    fresh = events.TicketApproved(id=ticket["id"], version=new_version, case_id="c2")
+    await inject(world.isolated, stale)
+    await inject(world.isolated, fresh, fresh)
+    approved = await eventually(lambda: _status(ticket["id"], "approved"))
+    assert approved.version == new_version + 1
+
+
+async def _with_order(ticket_id: str) -> Ticket | None:
+    ticket = await stored(ticket_id)
+    return ticket if ticket.order_id else None
+
+
+async def _released(ticket_id: str) -> Ticket | None:
+    ticket = await stored(ticket_id)
+    return ticket if ticket.released_order_ids and ticket.order_id is None else None
+
+
+async def _status(ticket_id: str, status: str) -> Ticket | None:
+    ticket = await stored(ticket_id)
+    return ticket if ticket.status == status else None
