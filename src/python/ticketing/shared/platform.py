@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import Generic, TypeVar
 
 from beanie import Document
 
@@ -18,13 +19,14 @@ from ticketing.shared.persistence import Database
 from ticketing.shared.settings import ServiceSettings
 
 Check = Callable[[], Awaitable[object]]
+S = TypeVar("S", bound=ServiceSettings)
 
 
-class Platform:
+class Platform(Generic[S]):
     def __init__(
         self,
         service: str,
-        settings: ServiceSettings,
+        settings: S,
         models: Sequence[type[Document]],
         *,
         identity: IdentityPort | None = None,
