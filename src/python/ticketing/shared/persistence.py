@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from beanie import Document, init_beanie
 from beanie.odm.utils.dump import get_dict
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
+
+T = TypeVar("T")
 
 __all__ = [
     "Database",
@@ -38,9 +40,13 @@ class VersionedDocument(Document):
         expected = self.version
         self.version = expected + 1
         body = get_dict(self, to_db=True)
-        result = await self.get_pymongo_collection().replace_one(
-            {"_id": self.id, "version": expected}, body, session=session
-        )
+        try:
+            result = await self.get_pymongo_collection().replace_one(
+                {"_id": self.id, "version": expected}, body, session=session
+            )
+        except BaseException:
+            self.version = expected  # e.g. a write conflict that the transaction will retry
+            raise
         if result.matched_count != 1:
             self.version = expected
             raise StaleVersion(f"{type(self).__name__} {self.id} changed since version {expected}")
@@ -67,6 +73,16 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncClientSession]:
-        """A multi-document transaction: everything written with the session commits together."""
+        """A multi-document transaction: everything written with the session commits together.
+
+        Not retried: use ``atomically`` where concurrent writers may conflict.
+        """
         async with self.client.start_session() as session, await session.start_transaction():
             yield session
+
+    async def atomically(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+        """Run ``work`` in a transaction, re-running it on transient errors such as write
+        conflicts between concurrent transactions, as MongoDB's drivers advise. ``work`` must
+        therefore be safe to re-run: it writes only through the session it is given."""
+        async with self.client.start_session() as session:
+            return await session.with_transaction(work)

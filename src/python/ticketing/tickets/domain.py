@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from beanie import SortDirection
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing.shared import events
 from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -51,7 +52,8 @@ def updated_event(ticket: Ticket, title_changed: bool) -> events.TicketUpdated:
 
 async def create(platform: Platform, user_id: str, title: str, price: Decimal) -> Ticket:
     ticket = Ticket(title=checked_title(title), price=checked_price(price), user_id=user_id)
-    async with platform.db.transaction() as session:
+
+    async def write(session: AsyncClientSession) -> None:
         await ticket.insert(session=session)
         created = events.TicketCreated(
             id=ticket.id,
@@ -65,6 +67,7 @@ async def create(platform: Platform, user_id: str, title: str, price: Decimal) -
         await platform.outbox.grant(
             [RelationTuple("Ticket", ticket.id, "owners", user_id)], session
         )
+
     await platform.outbox.flush_soon()
     return ticket
 
@@ -97,10 +100,13 @@ async def update(
     if title_changed:  # a new title is screened again before anyone can order it
         ticket.status, ticket.status_reason = events.TicketStatus.WAITING_MODERATION, None
         ticket.title_version = ticket.version + 1  # the version this save creates
+
+    async def write(session: AsyncClientSession) -> None:
+        await ticket.save_versioned(session)
+        await platform.outbox.add_event(updated_event(ticket, title_changed), session)
+
     try:
-        async with platform.db.transaction() as session:
-            await ticket.save_versioned(session)
-            await platform.outbox.add_event(updated_event(ticket, title_changed), session)
+        await platform.db.atomically(write)
     except StaleVersion:
         raise Conflict("the ticket changed while you were editing it; reload and retry") from None
     await platform.outbox.flush_soon()
@@ -108,9 +114,11 @@ async def update(
 
 
 async def _save_and_announce(platform: Platform, ticket: Ticket) -> None:
-    async with platform.db.transaction() as session:
+    async def write(session: AsyncClientSession) -> None:
         await ticket.save_versioned(session)
         await platform.outbox.add_event(updated_event(ticket, title_changed=False), session)
+
+    await platform.db.atomically(write)
     await platform.outbox.flush_soon()
 
 

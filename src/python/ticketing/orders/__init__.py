@@ -1,0 +1,1 @@
+"""The orders service: owns orders (reservations) and keeps a replica of tickets."""

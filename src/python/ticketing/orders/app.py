@@ -1,0 +1,21 @@
+"""The orders service: reservations of tickets, their expiry, cancellation and completion."""
+
+from litestar import Litestar
+
+from ticketing.orders import events
+from ticketing.orders.models import Order, TicketReplica
+from ticketing.orders.routes import OrdersController
+from ticketing.orders.settings import OrdersSettings
+from ticketing.shared.platform import Platform
+from ticketing.shared.runner import serve
+from ticketing.shared.web import create_app as create_web_app
+
+
+def create_app(settings: OrdersSettings) -> Litestar:
+    platform = Platform("orders", settings, [Order, TicketReplica])
+    events.subscribe(platform)
+    return create_web_app(platform, [OrdersController], description=__doc__ or "")
+
+
+def run() -> None:
+    serve(create_app, OrdersSettings, "orders")

@@ -1,0 +1,181 @@
+"""Order rules: placing (never two active orders for one ticket), cancelling, expiring,
+completing, and keeping the ticket replica in version order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from ticketing.orders.models import Order, TicketReplica
+from ticketing.shared import events
+from ticketing.shared.errors import Conflict, Forbidden, NotFound
+from ticketing.shared.events import OrderStatus, TicketStatus
+from ticketing.shared.messaging import RetryLater
+from ticketing.shared.permissions import RelationTuple
+from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
+from ticketing.shared.platform import Platform
+
+log = structlog.get_logger(__name__)
+
+
+async def place(platform: Platform, user_id: str, ticket_id: str, window: timedelta) -> Order:
+    ticket = await TicketReplica.get(ticket_id)
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    if await platform.permissions.check("Ticket", ticket_id, "edit", user_id):
+        raise Forbidden("you cannot order your own ticket")
+    if ticket.status != TicketStatus.APPROVED:
+        reason = "it is still being screened by moderation"
+        if ticket.status == TicketStatus.REJECTED:
+            reason = "moderation rejected it"
+        raise Conflict(f"the ticket cannot be ordered: {reason}", ticket_status=ticket.status)
+    order = Order(
+        user_id=user_id,
+        expires_at=datetime.now(UTC) + window,
+        ticket_id=ticket.id,
+        ticket_title=ticket.title,
+        ticket_price=ticket.price,
+    )
+
+    async def write(session: AsyncClientSession) -> None:
+        await order.insert(session=session)
+        await platform.outbox.add_event(created_event(order, ticket.user_id), session)
+        owner = RelationTuple("Order", order.id, "owners", user_id)
+        await platform.outbox.grant(
+            [owner, RelationTuple("Order", order.id, "parents", ticket.id)], session
+        )
+
+    try:
+        await platform.db.atomically(write)
+    except DuplicateKeyError:  # the partial unique index: another open order holds it
+        raise Conflict("the ticket is reserved by another order") from None
+    await platform.outbox.flush_soon()
+    return order
+
+
+def created_event(order: Order, seller_id: str) -> events.OrderCreated:
+    return events.OrderCreated(
+        id=order.id,
+        version=order.version,
+        status=order.status,
+        user_id=order.user_id,
+        expires_at=order.expires_at,
+        ticket=events.OrderTicket(id=order.ticket_id, price=order.ticket_price, user_id=seller_id),
+    )
+
+
+async def get(order_id: str) -> Order:
+    order = await Order.get(order_id)
+    if order is None:
+        raise NotFound(f"no order {order_id}")
+    return order
+
+
+async def get_for(platform: Platform, user_id: str, order_id: str, permit: str) -> Order:
+    order = await get(order_id)
+    if not await platform.permissions.check("Order", order_id, permit, user_id):
+        raise Forbidden(f"you may not {permit} this order")
+    return order
+
+
+async def of_user(user_id: str) -> list[Order]:
+    return await Order.find(Order.user_id == user_id).sort("+created_at").to_list()
+
+
+async def cancel(platform: Platform, order: Order) -> Order:
+    """Cancel unless complete; cancelling a cancelled order changes nothing."""
+    if order.status == OrderStatus.COMPLETE:
+        raise Conflict("a completed order cannot be cancelled")
+    if order.status == OrderStatus.CANCELLED:
+        return order
+    order.status = OrderStatus.CANCELLED
+
+    async def write(session: AsyncClientSession) -> None:
+        await order.save_versioned(session)
+        cancelled = events.OrderCancelled(
+            id=order.id, version=order.version, ticket_id=order.ticket_id
+        )
+        await platform.outbox.add_event(cancelled, session)
+
+    try:
+        await platform.db.atomically(write)
+    except StaleVersion:  # paid or expired meanwhile: look again
+        return await cancel(platform, await get(order.id))
+    await platform.outbox.flush_soon()
+    return order
+
+
+async def expire(platform: Platform, event: events.ExpirationComplete) -> None:
+    order = await Order.get(event.id)
+    if order is None:
+        raise RetryLater(f"order {event.id} not found")
+    if order.status != OrderStatus.COMPLETE:
+        await cancel(platform, order)
+
+
+async def complete(event: events.PaymentCreated) -> None:
+    order = await Order.get(event.order_id)
+    if order is None:
+        raise RetryLater(f"order {event.order_id} not found")
+    if order.status == OrderStatus.COMPLETE:
+        return  # a duplicate
+    if order.status == OrderStatus.CANCELLED:
+        # Paid in the instant the reservation ran out: the ticket may be someone else's now.
+        log.error("payment for a cancelled order; refund it", order_id=order.id, payment=event.id)
+        return
+    order.status = OrderStatus.COMPLETE
+    await order.save_versioned()
+
+
+# --- the ticket replica ----------------------------------------------------------------------
+
+
+async def add_ticket(event: events.TicketCreated) -> None:
+    if await TicketReplica.get(event.id) is not None:
+        return  # a duplicate
+    replica = TicketReplica(
+        id=event.id,
+        version=event.version,
+        title=event.title,
+        price=event.price,
+        user_id=event.user_id,
+        status=event.status,
+    )
+    try:
+        await replica.insert()
+    except DuplicateKeyError:
+        return  # a concurrent duplicate
+
+
+async def update_ticket(event: events.TicketUpdated) -> None:
+    """Apply only the next version: a duplicate is dropped, an early one waits its turn."""
+    replica = await TicketReplica.get(event.id)
+    if replica is None or event.version > replica.version + 1:
+        raise RetryLater(f"ticket {event.id} version {event.version} is ahead of the replica")
+    if event.version <= replica.version:
+        return
+    changes = {
+        "version": event.version,
+        "title": event.title,
+        "price": event.price,
+        "status": event.status,
+    }
+    # Compare-and-set on the version, so concurrent deliveries cannot apply twice.
+    await TicketReplica.find_one(
+        TicketReplica.id == event.id, TicketReplica.version == replica.version
+    ).update({"$set": changes})
+
+
+async def apply_verdict(event: events.TicketApproved | events.TicketRejected) -> None:
+    """A verdict on the replica's current version sets its status at once; on an older one
+    it is moot, and the ticket.updated that follows every verdict carries the status anyway."""
+    replica = await TicketReplica.get(event.id)
+    if replica is None or event.version > replica.version:
+        raise RetryLater(f"ticket {event.id} version {event.version} not in the replica yet")
+    approved = isinstance(event, events.TicketApproved)
+    status = TicketStatus.APPROVED if approved else TicketStatus.REJECTED
+    await TicketReplica.find_one(
+        TicketReplica.id == event.id, TicketReplica.version == event.version
+    ).update({"$set": {"status": status}})

@@ -1,0 +1,243 @@
+"""The orders service over HTTP and events, against real MongoDB-wire and RabbitMQ servers."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from ticketing.orders.app import create_app
+from ticketing.orders.models import Order, TicketReplica
+from ticketing.orders.settings import OrdersSettings
+from ticketing.shared import events
+from ticketing.shared.permissions import RelationTuple
+from ticketing.shared.platform import Platform
+from ticketing.testing.events import EventTap, inject
+from ticketing.testing.fixtures import eventually, running, sign_up
+from ticketing.testing.proxy import Outage
+
+
+@dataclass
+class World:
+    client: httpx.AsyncClient
+    platform: Platform[OrdersSettings]
+    downstream: EventTap  # what tickets would receive
+    seller_id: str
+    seller: dict[str, str]
+    buyer: dict[str, str]
+    isolated: dict[str, Any]
+
+    async def ticket(self, ticket_id: str = "t1", approved: bool = True) -> str:
+        """A ticket of the seller's, as the tickets and moderation services would announce it."""
+        await self.platform.permissions.write(
+            [RelationTuple("Ticket", ticket_id, "owners", self.seller_id)]
+        )
+        created = events.TicketCreated(
+            id=ticket_id, version=0, title="Gig", price=Decimal("20.00"), user_id=self.seller_id
+        )
+        await inject(self.isolated, created)
+        if approved:
+            await inject(self.isolated, events.TicketApproved(id=ticket_id, version=0, case_id="c"))
+        wanted = "approved" if approved else "waiting_moderation"
+        await eventually(lambda: replica_in(ticket_id, wanted))
+        return ticket_id
+
+    async def order(self, ticket_id: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        return await self.client.post(
+            "/api/orders", json={"ticket_id": ticket_id}, headers=headers or self.buyer
+        )
+
+
+async def replica_in(ticket_id: str, status: str) -> TicketReplica | None:
+    replica = await TicketReplica.get(ticket_id)
+    return replica if replica is not None and replica.status == status else None
+
+
+async def order_in(order_id: str, status: str) -> Order | None:
+    order = await Order.get(order_id)
+    return order if order is not None and order.status == status else None
+
+
+@pytest.fixture
+async def world(isolated: dict[str, Any]) -> AsyncIterator[World]:
+    app = create_app(OrdersSettings(**isolated, order_expiration_seconds=600))
+    platform = app.state.platform
+    tap = await EventTap(isolated, "tickets").start([events.OrderCreated, events.OrderCancelled])
+    async with running(app) as client:
+        seller_principal, seller = await sign_up(platform.identity, "seller@example.com")
+        _, buyer = await sign_up(platform.identity, "buyer@example.com")
+        yield World(client, platform, tap, seller_principal.id, seller, buyer, isolated)
+    await tap.stop()
+
+
+async def test_placing_an_order_reserves_the_ticket_for_the_window(world: World) -> None:
+    await world.ticket()
+    response = await world.order("t1")
+    assert response.status_code == 201, response.text
+    order = response.json()
+    assert order["status"] == "created"
+    assert order["ticket"] == {"id": "t1", "title": "Gig", "price": "20.00"}
+    assert order["version"] == 0
+    created = await world.downstream.next(events.OrderCreated)
+    assert (created.id, created.ticket.id, created.ticket.user_id) == (
+        order["id"],
+        "t1",
+        world.seller_id,
+    )
+    window = created.expires_at - (await Order.get(order["id"])).created_at  # type: ignore[union-attr]
+    assert 599 <= window.total_seconds() <= 601
+
+
+async def test_order_refusals(world: World) -> None:
+    missing = await world.order("no-such-ticket")
+    assert missing.status_code == 404
+    await world.ticket("t1")
+    own = await world.order("t1", world.seller)
+    assert own.status_code == 403
+    assert "own ticket" in own.json()["detail"]
+    await world.ticket("t2", approved=False)
+    unscreened = await world.order("t2")
+    assert unscreened.status_code == 409
+    assert "moderation" in unscreened.json()["detail"]
+    assert (await world.client.post("/api/orders", json={"ticket_id": "t1"})).status_code == 401
+    bad = await world.client.post("/api/orders", json={"ticket": "t1"}, headers=world.buyer)
+    assert bad.status_code == 400
+    assert await Order.count() == 0
+
+
+async def test_a_rejected_ticket_cannot_be_ordered(world: World) -> None:
+    await world.ticket("t1", approved=False)
+    await inject(world.isolated, events.TicketRejected(id="t1", version=0, case_id="c", reason="x"))
+    await eventually(lambda: replica_in("t1", "rejected"))
+    refused = await world.order("t1")
+    assert refused.status_code == 409
+    assert "rejected" in refused.json()["detail"]
+
+
+async def test_fifty_buyers_race_for_one_ticket_and_exactly_one_wins(world: World) -> None:
+    await world.ticket()
+    buyers = [
+        (await sign_up(world.platform.identity, f"racer{i}@example.com"))[1] for i in range(50)
+    ]
+    responses = await asyncio.gather(*(world.order("t1", headers) for headers in buyers))
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] + [409] * 49
+    assert await Order.find(Order.ticket_id == "t1").count() == 1
+
+
+async def test_cancel_frees_the_ticket_for_the_next_buyer(world: World) -> None:
+    await world.ticket()
+    order = (await world.order("t1")).json()
+    assert (await world.order("t1")).status_code == 409
+    stranger = (await sign_up(world.platform.identity, "stranger@example.com"))[1]
+    url = f"/api/orders/{order['id']}"
+    assert (await world.client.delete(url, headers=stranger)).status_code == 403
+    assert (await world.client.delete(url, headers=world.buyer)).status_code == 204
+    assert (await world.client.delete(url, headers=world.buyer)).status_code == 204  # idempotent
+    cancelled = await world.downstream.next(events.OrderCancelled)
+    assert (cancelled.id, cancelled.version, cancelled.ticket_id) == (order["id"], 1, "t1")
+    assert (await world.client.get(url, headers=world.buyer)).json()["status"] == "cancelled"
+    assert (await world.order("t1")).status_code == 201
+
+
+async def test_who_may_read_an_order(world: World) -> None:
+    await world.ticket()
+    order = (await world.order("t1")).json()
+    await world.platform.outbox.flush_soon()
+    url = f"/api/orders/{order['id']}"
+    stranger = (await sign_up(world.platform.identity, "stranger@example.com"))[1]
+    assert (await world.client.get(url, headers=world.buyer)).status_code == 200
+    assert (await world.client.get(url, headers=world.seller)).status_code == 200  # ticket owner
+    assert (await world.client.get(url, headers=stranger)).status_code == 403
+    assert (await world.client.get("/api/orders/nope", headers=world.buyer)).status_code == 404
+    assert (await world.client.delete(url, headers=world.seller)).status_code == 403
+    mine = (await world.client.get("/api/orders", headers=world.buyer)).json()
+    assert [o["id"] for o in mine] == [order["id"]]
+    assert (await world.client.get("/api/orders", headers=stranger)).json() == []
+
+
+async def test_payment_completes_and_a_complete_order_cannot_be_cancelled_or_expired(
+    world: World,
+) -> None:
+    await world.ticket()
+    order = (await world.order("t1")).json()
+    paid = events.PaymentCreated(id="p1", version=0, order_id=order["id"], stripe_id="pi_1")
+    await inject(world.isolated, paid, paid)
+    await eventually(lambda: order_in(order["id"], "complete"))
+    refused = await world.client.delete(f"/api/orders/{order['id']}", headers=world.buyer)
+    assert refused.status_code == 409
+    await inject(world.isolated, events.ExpirationComplete(id=order["id"], version=0))
+    await world.downstream.next(events.OrderCreated)
+    assert await world.downstream.silent(1.5)  # no cancellation went out
+    assert (await order_in(order["id"], "complete")) is not None
+
+
+async def test_expiry_cancels_an_unpaid_order_once(world: World) -> None:
+    await world.ticket()
+    order = (await world.order("t1")).json()
+    expired = events.ExpirationComplete(id=order["id"], version=0)
+    await inject(world.isolated, expired, expired)
+    await eventually(lambda: order_in(order["id"], "cancelled"))
+    await world.downstream.next(events.OrderCreated)
+    await world.downstream.next(events.OrderCancelled)
+    assert await world.downstream.silent(1.5)  # the duplicate changed nothing
+
+
+async def test_ticket_updates_apply_in_version_order_whatever_order_they_arrive_in(
+    world: World,
+) -> None:
+    await world.ticket()
+
+    def update(version: int, price: str) -> events.TicketUpdated:
+        return events.TicketUpdated(
+            id="t1",
+            version=version,
+            title=f"Gig v{version}",
+            price=Decimal(price),
+            user_id=world.seller_id,
+            status=events.TicketStatus.APPROVED,
+        )
+
+    await inject(world.isolated, update(3, "30"), update(2, "20"), update(1, "10"), update(2, "20"))
+
+    async def at_version_3() -> TicketReplica | None:
+        replica = await TicketReplica.get("t1")
+        return replica if replica and replica.version == 3 else None
+
+    replica = await eventually(at_version_3, within=20)
+    assert (replica.title, replica.price) == ("Gig v3", Decimal("30"))
+    await inject(world.isolated, update(2, "20"))  # a late duplicate
+    await asyncio.sleep(1)
+    late = await TicketReplica.get("t1")
+    assert late is not None
+    assert (late.version, late.price) == (3, Decimal("30"))
+
+
+async def test_an_order_written_while_rabbitmq_is_down_is_announced_when_it_is_back(
+    isolated: dict[str, Any],
+) -> None:
+    rabbit = urlsplit(isolated["rabbitmq_url"])
+    outage = Outage(rabbit.hostname or "127.0.0.1", rabbit.port or 5672)
+    await outage.restore()
+    via_proxy = isolated["rabbitmq_url"].replace(f":{rabbit.port or 5672}", f":{outage.port}")
+    app = create_app(OrdersSettings(**{**isolated, "rabbitmq_url": via_proxy}))
+    tap = await EventTap(isolated, "tickets").start([events.OrderCreated])
+    async with running(app) as client:
+        world = World(client, app.state.platform, tap, "", {}, {}, isolated)
+        seller, world.seller = await sign_up(world.platform.identity, "seller@example.com")
+        world.seller_id = seller.id
+        _, world.buyer = await sign_up(world.platform.identity, "buyer@example.com")
+        await world.ticket()
+        await outage.cut()
+        response = await world.order("t1")
+        assert response.status_code == 201  # the order is taken even with the broker down
+        assert await tap.silent(1.0)
+        await outage.restore()
+        announced = await tap.next(events.OrderCreated, within=30)
+        assert announced.id == response.json()["id"]
+    await tap.stop()
+    await outage.cut()
