@@ -46,7 +46,12 @@ async def isolated(servers: Servers) -> AsyncIterator[dict[str, Any]]:
     variables to a service process. Afterwards the test's databases and queues are removed.
     """
     tag = f"t{uuid4().hex[:10]}"
-    fields: dict[str, Any] = {
+    yield isolation(servers, tag)
+    await remove_isolation(servers, tag)
+
+
+def isolation(servers: Servers, tag: str) -> dict[str, Any]:
+    return {
         "mongodb_url": servers.mongodb_url,
         "rabbitmq_url": servers.rabbitmq_url,
         "redis_url": servers.redis_url,
@@ -56,7 +61,10 @@ async def isolated(servers: Servers) -> AsyncIterator[dict[str, Any]]:
         "expiration_queue": f"{tag}:expirations",
         "moderation_queue": f"{tag}:moderation",
     }
-    yield fields
+
+
+async def remove_isolation(servers: Servers, tag: str) -> None:
+    """Drop the databases, queues and exchange that ``isolation(servers, tag)`` named."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.mongodb_url)
     for name in await client.list_database_names():
         if name.startswith(tag):
