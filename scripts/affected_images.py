@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Which service images does a change reach?
 
 Asks the Pants dependency graph which `docker_image` targets a change reaches, transitively, and
