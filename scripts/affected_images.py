@@ -424,7 +424,7 @@ def image_name(address: str) -> str:
 
 
 def _address_dir(target: TargetInfo) -> str:
-    path = target.address.split("#", 1)[0].split(":", 1)[0]
+    path = target.address.split("#", 1)[0].split(":", 1)[0].removeprefix("//")
     if path in target.sources or "." in os.path.basename(path):
         return os.path.dirname(path)
     return path
