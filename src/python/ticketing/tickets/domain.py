@@ -68,6 +68,7 @@ async def create(platform: Platform, user_id: str, title: str, price: Decimal) -
             [RelationTuple("Ticket", ticket.id, "owners", user_id)], session
         )
 
+    await platform.db.atomically(write)
     await platform.outbox.flush_soon()
     return ticket
 
