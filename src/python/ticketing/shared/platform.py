@@ -49,12 +49,17 @@ class Platform(Generic[S]):
     def on_stop(self, hook: Check) -> None:
         self._on_stop.append(hook)
 
-    async def start(self) -> None:
+    async def open_stores(self) -> None:
+        """Connect the database and the identity and permission engines (no bus, no relay):
+        enough for a command-line tool."""
         await self.db.connect()
         for engine in (self.identity, self.permissions):
             init = getattr(engine, "init", None)
             if init is not None:
                 await init()
+
+    async def start(self) -> None:
+        await self.open_stores()
         await self.outbox.init()
         await self.bus.start()
         self.outbox.start()
