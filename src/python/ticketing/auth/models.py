@@ -1,0 +1,15 @@
+from datetime import UTC, datetime
+
+from beanie import Document, Indexed
+from pydantic import Field
+
+
+class User(Document):
+    """The auth service's own record of a user; the id is the identity provider's."""
+
+    id: str  # type: ignore[assignment]
+    email: Indexed(str, unique=True)  # type: ignore[valid-type]
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    class Settings:
+        name = "users"

@@ -1,0 +1,86 @@
+"""HTTP API of the auth service: /api/users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from ticketing.auth import domain
+from ticketing.auth.settings import AuthSettings
+from ticketing.shared.identity import SESSION_COOKIE, Principal, Session
+from ticketing.shared.platform import Platform
+from ticketing.shared.web import credentials
+
+
+class Credentials(msgspec.Struct, forbid_unknown_fields=True):
+    email: str
+    password: str
+
+
+class SignedIn(msgspec.Struct):
+    id: str
+    email: str
+    token: str  # the session token, also usable as `Authorization: Bearer <token>`
+
+
+class UserOut(msgspec.Struct):
+    id: str
+    email: str
+
+
+class CurrentUser(msgspec.Struct):
+    current_user: UserOut | None
+
+
+def signed_in(session: Session, settings: AuthSettings, status_code: int) -> Response[SignedIn]:
+    cookie = Cookie(
+        key=SESSION_COOKIE,
+        value=session.token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        max_age=settings.session_ttl_seconds,
+    )
+    body = SignedIn(id=session.principal.id, email=session.principal.email, token=session.token)
+    return Response(body, status_code=status_code, cookies=[cookie])
+
+
+class UsersController(Controller):
+    path = "/api/users"
+    tags = ["users"]
+
+    @post("/signup", description=f"Password rules: {domain.PASSWORD_RULES}.")
+    async def sign_up(
+        self, data: JSONBody[Credentials], platform: NamedDependency[Platform[AuthSettings]]
+    ) -> Response[SignedIn]:
+        """Create an account and sign in. 409 when the email is taken, 400 naming a broken rule."""
+        session = await domain.sign_up(platform.identity, data.email, data.password)
+        return signed_in(session, platform.settings, 201)
+
+    @post("/signin")
+    async def sign_in(
+        self, data: JSONBody[Credentials], platform: NamedDependency[Platform[AuthSettings]]
+    ) -> Response[SignedIn]:
+        """Sign in; 401 for a wrong email or password, without saying which."""
+        session = await domain.sign_in(platform.identity, data.email, data.password)
+        return signed_in(session, platform.settings, 200)
+
+    @post("/signout", status_code=204)
+    async def sign_out(
+        self, request: Request[Any, Any, Any], platform: NamedDependency[Platform]
+    ) -> Response[None]:
+        """End the session everywhere: the token stops working for every service."""
+        await domain.sign_out(platform.identity, credentials(request).token)
+        return Response(
+            None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)]
+        )
+
+    @get("/currentuser")
+    async def current_user(self, maybe_user: NamedDependency[Principal | None]) -> CurrentUser:
+        user = UserOut(id=maybe_user.id, email=maybe_user.email) if maybe_user else None
+        return CurrentUser(current_user=user)
