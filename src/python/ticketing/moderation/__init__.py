@@ -1,0 +1,1 @@
+"""The moderation service: every new or retitled ticket is screened before it can be ordered."""

@@ -1,0 +1,117 @@
+"""Moderation rules: one case per screened title, screened in a job, decided once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from arq import Retry
+from beanie import SortDirection
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from ticketing.moderation import classifier
+from ticketing.moderation.models import Case, CaseStatus
+from ticketing.moderation.settings import ModerationSettings
+from ticketing.shared import events
+from ticketing.shared.errors import Conflict, Forbidden, NotFound
+from ticketing.shared.jobs import Jobs
+from ticketing.shared.permissions import ADMIN_GROUP
+from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
+from ticketing.shared.platform import Platform
+
+SCREEN_JOB = "screen_case"
+OPEN = (CaseStatus.PENDING, CaseStatus.REVIEW)
+
+
+async def open_case(jobs: Jobs, ticket_id: str, version: int, title: str) -> None:
+    """Open a case for a title and queue its screening; a redelivery opens nothing new."""
+    newer = await Case.find_one(Case.ticket_id == ticket_id, Case.ticket_version > version)
+    if newer is not None:
+        return  # this title was replaced before we saw it: only the newest is screened
+    case = Case(ticket_id=ticket_id, ticket_version=version, title=title)
+    try:
+        await case.insert()
+    except DuplicateKeyError:
+        found = await Case.find_one(Case.ticket_id == ticket_id, Case.ticket_version == version)
+        if found is None or found.status != CaseStatus.PENDING:
+            return
+        case = found  # queue it again in case the first delivery died before queueing
+    await jobs.enqueue(SCREEN_JOB, case.id, job_id=f"screen-{case.id}")
+
+
+async def screen_case(
+    platform: Platform[ModerationSettings], client: httpx.AsyncClient, case_id: str, attempt: int
+) -> None:
+    case = await Case.get(case_id)
+    if case is None or case.status != CaseStatus.PENDING:
+        return
+    try:
+        verdict = await classifier.screen(case.title, platform.settings, client)
+    except classifier.ClassifierUnavailable as exc:
+        # Never approve by default: stay pending and ask again, backing off.
+        case.reason = f"waiting for the classifier: {exc}"[:300]
+        await case.save_versioned()
+        raise Retry(defer=min(2**attempt, 60)) from exc
+    case.category_scores = verdict.scores
+    await decide(platform, case, verdict.status, verdict.reason, verdict.decided_by)
+
+
+async def decide(
+    platform: Platform[Any], case: Case, status: CaseStatus, reason: str | None, decided_by: str
+) -> Case:
+    """Record a decision; approved and rejected ones are announced in the same transaction."""
+    case.status, case.reason, case.decided_by = status, reason, decided_by
+    case.decided_at = datetime.now(UTC) if status not in OPEN else None
+
+    async def write(session: AsyncClientSession) -> None:
+        await case.save_versioned(session)
+        if status == CaseStatus.APPROVED:
+            verdict: events.Event = events.TicketApproved(
+                id=case.ticket_id, version=case.ticket_version, case_id=case.id
+            )
+        elif status == CaseStatus.REJECTED:
+            verdict = events.TicketRejected(
+                id=case.ticket_id, version=case.ticket_version, case_id=case.id, reason=reason or ""
+            )
+        else:
+            return
+        await platform.outbox.add_event(verdict, session)
+
+    await platform.db.atomically(write)
+    await platform.outbox.flush_soon()
+    return case
+
+
+# --- what admins do --------------------------------------------------------------------------
+
+
+async def require_admin(platform: Platform[Any], user_id: str) -> None:
+    if not await platform.permissions.check("Group", ADMIN_GROUP, "members", user_id):
+        raise Forbidden("only members of the admin group may moderate")
+
+
+async def get(case_id: str) -> Case:
+    case = await Case.get(case_id)
+    if case is None:
+        raise NotFound(f"no moderation case {case_id}")
+    return case
+
+
+async def search(status: CaseStatus | None, limit: int, offset: int) -> list[Case]:
+    query = Case.find(Case.status == status) if status else Case.find()
+    oldest_first = [("created_at", SortDirection.ASCENDING), ("_id", SortDirection.ASCENDING)]
+    return await query.sort(oldest_first).skip(offset).limit(limit).to_list()
+
+
+async def rule(
+    platform: Platform[Any], case_id: str, admin_id: str, approve: bool, reason: str | None
+) -> Case:
+    case = await get(case_id)
+    if case.status not in OPEN:
+        raise Conflict(f"the case was already decided: {case.status}", case_status=case.status)
+    status = CaseStatus.APPROVED if approve else CaseStatus.REJECTED
+    try:
+        return await decide(platform, case, status, reason, admin_id)
+    except StaleVersion:
+        raise Conflict("the case changed meanwhile; reload it") from None

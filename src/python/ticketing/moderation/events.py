@@ -1,0 +1,41 @@
+"""What moderation does when tickets are listed or retitled, and the screening job that follows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from arq.worker import func
+
+from ticketing.moderation import domain
+from ticketing.moderation.settings import ModerationSettings
+from ticketing.shared import events
+from ticketing.shared.jobs import Jobs
+from ticketing.shared.platform import Platform
+
+
+def subscribe(platform: Platform[ModerationSettings]) -> Jobs:
+    http = httpx.AsyncClient()
+
+    async def screen(ctx: dict[str, Any], case_id: str) -> None:
+        await domain.screen_case(platform, http, case_id, attempt=ctx["job_try"])
+
+    settings = platform.settings
+    jobs = Jobs(
+        settings.redis_url,
+        settings.moderation_queue,
+        [func(screen, name=domain.SCREEN_JOB, max_tries=100)],  # a classifier outage can last
+        context={},
+    ).attach(platform)
+    platform.on_stop(http.aclose)
+
+    async def on_created(event: events.TicketCreated) -> None:
+        await domain.open_case(jobs, event.id, event.version, event.title)
+
+    async def on_updated(event: events.TicketUpdated) -> None:
+        if event.title_changed:
+            await domain.open_case(jobs, event.id, event.version, event.title)
+
+    platform.bus.subscribe(events.TicketCreated, on_created)
+    platform.bus.subscribe(events.TicketUpdated, on_updated)
+    return jobs

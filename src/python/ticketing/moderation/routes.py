@@ -1,0 +1,100 @@
+"""HTTP API of the moderation service: /api/moderations, for members of the admin group."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from ticketing.moderation import domain
+from ticketing.moderation.models import Case, CaseStatus
+from ticketing.shared.identity import Principal
+from ticketing.shared.platform import Platform
+
+
+class Rejection(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class CaseOut(msgspec.Struct):
+    id: str
+    ticket_id: str
+    ticket_version: int
+    title: str
+    status: CaseStatus
+    reason: str | None
+    category_scores: dict[str, float]
+    decided_by: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+    @classmethod
+    def of(cls, case: Case) -> CaseOut:
+        return cls(
+            id=case.id,
+            ticket_id=case.ticket_id,
+            ticket_version=case.ticket_version,
+            title=case.title,
+            status=case.status,
+            reason=case.reason,
+            category_scores=case.category_scores,
+            decided_by=case.decided_by,
+            created_at=case.created_at,
+            decided_at=case.decided_at,
+        )
+
+
+class ModerationsController(Controller):
+    path = "/api/moderations"
+    tags = ["moderation"]
+
+    @get("/")
+    async def search(
+        self,
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+        status: FromQuery[CaseStatus | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> list[CaseOut]:
+        """Moderation cases, oldest first, optionally only those with ``status``."""
+        await domain.require_admin(platform, user.id)
+        return [CaseOut.of(case) for case in await domain.search(status, limit, offset)]
+
+    @get("/{case_id:str}")
+    async def read(
+        self,
+        case_id: FromPath[str],
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+    ) -> CaseOut:
+        await domain.require_admin(platform, user.id)
+        return CaseOut.of(await domain.get(case_id))
+
+    @post("/{case_id:str}/approve", status_code=200)
+    async def approve(
+        self,
+        case_id: FromPath[str],
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+    ) -> CaseOut:
+        """Approve a case that is pending or under review; 409 once decided."""
+        await domain.require_admin(platform, user.id)
+        return CaseOut.of(await domain.rule(platform, case_id, user.id, approve=True, reason=None))
+
+    @post("/{case_id:str}/reject", status_code=200)
+    async def reject(
+        self,
+        case_id: FromPath[str],
+        data: JSONBody[Rejection],
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+    ) -> CaseOut:
+        """Reject a case with a reason the seller will see; 409 once decided."""
+        await domain.require_admin(platform, user.id)
+        case = await domain.rule(platform, case_id, user.id, approve=False, reason=data.reason)
+        return CaseOut.of(case)

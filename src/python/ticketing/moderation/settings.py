@@ -1,0 +1,25 @@
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from ticketing.shared.settings import ServiceSettings
+
+
+class ModerationSettings(ServiceSettings):
+    port: int = Field(default=8006, ge=1, le=65535)
+    moderation_queue: str = Field(default="ticketing:moderation", min_length=1)
+    # An OpenAI-compatible moderation endpoint, used only where a key is configured.
+    moderation_classifier_url: str = Field(default="https://api.openai.com", pattern="^https?://")
+    moderation_classifier_api_key: str | None = None
+    moderation_classifier_model: str = "omni-moderation-latest"
+    # Any category score at or above: reject; else at or above review: a human decides.
+    moderation_reject_threshold: float = Field(default=0.8, gt=0, le=1)
+    moderation_review_threshold: float = Field(default=0.4, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _review_below_reject(self) -> Self:
+        if self.moderation_review_threshold > self.moderation_reject_threshold:
+            raise ValueError(
+                "MODERATION_REVIEW_THRESHOLD must not exceed MODERATION_REJECT_THRESHOLD"
+            )
+        return self

@@ -1,0 +1,95 @@
+"""Background jobs with arq over Redis: enqueue from handlers, run them in the same process.
+
+Jobs live in Redis, so a job enqueued before a restart runs after it. A job that raises
+``arq.Retry`` (or fails) is tried again later, up to ``max_tries``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from arq.worker import Function, Worker
+
+from ticketing.shared.platform import Platform
+
+
+class Jobs:
+    """An arq queue of one service: a Redis pool to enqueue on and a worker that runs the jobs.
+
+    ``functions`` are ``arq.worker.func(coroutine, name=...)``, so names are explicit.
+    """
+
+    def __init__(
+        self,
+        redis_url: str,
+        queue_name: str,
+        functions: Sequence[Function],
+        context: dict[str, Any],
+        *,
+        max_tries: int = 10,
+        poll_delay: float = 0.1,
+    ) -> None:
+        self.settings = RedisSettings.from_dsn(redis_url)
+        self.queue_name = queue_name
+        self.functions = list(functions)
+        self.context = context
+        self.max_tries = max_tries
+        self.poll_delay = poll_delay
+        self._pool: ArqRedis | None = None
+        self._worker: Worker | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def pool(self) -> ArqRedis:
+        if self._pool is None:
+            raise RuntimeError("jobs not started")
+        return self._pool
+
+    def attach(self, platform: Platform[Any]) -> Jobs:
+        """Start and stop with the platform; readiness then includes Redis."""
+        platform.on_start(self.start)
+        platform.on_stop(self.stop)
+        platform.checks["redis"] = self.ping
+        return self
+
+    async def start(self) -> None:
+        self._pool = await create_pool(self.settings, default_queue_name=self.queue_name)
+        self._worker = Worker(
+            functions=self.functions,
+            queue_name=self.queue_name,
+            redis_pool=self._pool,
+            handle_signals=False,  # the web server owns the process's signals
+            ctx=self.context,
+            max_tries=self.max_tries,
+            poll_delay=self.poll_delay,
+            keep_result=60,
+        )
+        self._task = asyncio.create_task(self._worker.async_run(), name=f"arq:{self.queue_name}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._worker is not None:
+            await self._worker.close()
+        if self._pool is not None:
+            await self._pool.aclose()
+
+    async def ping(self) -> None:
+        await self.pool.ping()
+
+    async def enqueue(
+        self, function: str, *args: Any, job_id: str, defer_until: datetime | None = None
+    ) -> bool:
+        """Enqueue once: False if a job with this id is already queued, running or recent."""
+        job = await self.pool.enqueue_job(
+            function, *args, _job_id=job_id, _defer_until=defer_until, _queue_name=self.queue_name
+        )
+        return job is not None
