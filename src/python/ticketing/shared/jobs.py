@@ -12,11 +12,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import structlog
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Function, Worker
 
 from ticketing.shared.platform import Platform
+
+log = structlog.get_logger(__name__)
 
 
 class Jobs:
@@ -42,7 +45,6 @@ class Jobs:
         self.max_tries = max_tries
         self.poll_delay = poll_delay
         self._pool: ArqRedis | None = None
-        self._worker: Worker | None = None
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -60,27 +62,43 @@ class Jobs:
 
     async def start(self) -> None:
         self._pool = await create_pool(self.settings, default_queue_name=self.queue_name)
-        self._worker = Worker(
+        self._task = asyncio.create_task(self._supervise(), name=f"arq:{self.queue_name}")
+
+    def _new_worker(self) -> Worker:
+        return Worker(
             functions=self.functions,
             queue_name=self.queue_name,
-            redis_pool=self._pool,
+            redis_pool=self.pool,
             handle_signals=False,  # the web server owns the process's signals
             ctx=self.context,
             max_tries=self.max_tries,
             poll_delay=self.poll_delay,
             keep_result=60,
         )
-        self._task = asyncio.create_task(self._worker.async_run(), name=f"arq:{self.queue_name}")
+
+    async def _supervise(self) -> None:
+        """Run the worker; if Redis goes away, its loop dies: start a new one when it is back."""
+        backoff = 0.5
+        while True:
+            worker = self._new_worker()
+            try:
+                await worker.async_run()
+            except Exception as exc:
+                log.warning("job worker stopped; restarting", error=repr(exc), retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+            else:
+                return
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if self._worker is not None:
-            await self._worker.close()
-        if self._pool is not None:
-            await self._pool.aclose()
+        try:
+            await self.pool.aclose()
+        except Exception as exc:  # a Redis gone away must not keep the service from stopping
+            log.warning("closing the job worker failed", error=repr(exc))
 
     async def ping(self) -> None:
         await self.pool.ping()

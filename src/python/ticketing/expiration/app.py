@@ -1,0 +1,19 @@
+"""The expiration service: no public API; health, readiness and its AsyncAPI document only."""
+
+from litestar import Litestar
+
+from ticketing.expiration import events
+from ticketing.expiration.settings import ExpirationSettings
+from ticketing.shared.platform import Platform
+from ticketing.shared.runner import serve
+from ticketing.shared.web import create_app as create_web_app
+
+
+def create_app(settings: ExpirationSettings) -> Litestar:
+    platform = Platform("expiration", settings, [])
+    events.subscribe(platform)
+    return create_web_app(platform, [], description=__doc__ or "")
+
+
+def run() -> None:
+    serve(create_app, ExpirationSettings, "expiration")
