@@ -42,3 +42,9 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status, slug, title = 409, "conflict", "Conflict with the current state"
+
+
+class UpstreamFailed(DomainError):
+    """A third party (Stripe, say) failed us; the request may be retried."""
+
+    status, slug, title = 502, "upstream-failed", "A service we depend on failed"

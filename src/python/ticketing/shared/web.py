@@ -143,6 +143,7 @@ def create_app(
     route_handlers: Sequence[ControllerRouterHandler],
     *,
     description: str,
+    dependencies: dict[str, Provide] | None = None,
 ) -> Litestar:
     @get("/healthz", include_in_schema=False, sync_to_thread=False)
     def healthz() -> dict[str, str]:
@@ -176,6 +177,7 @@ def create_app(
             "platform": Provide(lambda: platform, sync_to_thread=False, use_cache=True),
             "user": Provide(current_user),
             "maybe_user": Provide(optional_user),
+            **(dependencies or {}),
         },
         plugins=[
             ProblemDetailsPlugin(

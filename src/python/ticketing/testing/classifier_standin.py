@@ -6,14 +6,12 @@ real HTTP, with the category scores a test sets and a switch to make it fail lik
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from uuid import uuid4
 
-import uvicorn
 from litestar import Litestar, Request, Response, post
 
-from ticketing.stack.servers import free_port, wait_until_answers
+from ticketing.stack.servers import BackgroundServer
 
 
 class ClassifierStandIn:
@@ -22,13 +20,11 @@ class ClassifierStandIn:
         self.scores: dict[str, float] = {"harassment": 0.01, "violence": 0.01}
         self.down = False
         self.inputs: list[str] = []
-        self.port = free_port()
-        self._server: uvicorn.Server | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._server = BackgroundServer(self._app())
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self._server.url
 
     def _app(self) -> Litestar:
         @post("/v1/moderations", status_code=200)
@@ -66,13 +62,8 @@ class ClassifierStandIn:
         return Litestar([moderations])
 
     async def start(self) -> ClassifierStandIn:
-        config = uvicorn.Config(self._app(), host="127.0.0.1", port=self.port, log_level="warning")
-        self._server = uvicorn.Server(config)
-        self._task = asyncio.create_task(self._server.serve())
-        await asyncio.to_thread(wait_until_answers, self.url, 10.0)
+        await self._server.start()
         return self
 
     async def stop(self) -> None:
-        if self._server is not None and self._task is not None:
-            self._server.should_exit = True
-            await self._task
+        await self._server.stop()

@@ -1,0 +1,67 @@
+"""HTTP API of the payments service: /api/payments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from ticketing.payments import domain
+from ticketing.payments.charges import Stripe
+from ticketing.payments.models import Payment
+from ticketing.shared.identity import Principal
+from ticketing.shared.platform import Platform
+
+
+class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
+    order_id: Annotated[str, msgspec.Meta(min_length=1)]
+    token: Annotated[str, msgspec.Meta(min_length=1, description="a Stripe card token")]
+
+
+class PaymentOut(msgspec.Struct):
+    id: str
+    order_id: str
+    stripe_id: str
+    amount_cents: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, payment: Payment) -> PaymentOut:
+        return cls(
+            id=payment.id,
+            order_id=payment.order_id,
+            stripe_id=payment.stripe_id,
+            amount_cents=payment.amount_cents,
+            created_at=payment.created_at,
+        )
+
+
+class PaymentsController(Controller):
+    path = "/api/payments"
+    tags = ["payments"]
+
+    @post("/")
+    async def pay(
+        self,
+        data: JSONBody[PaymentIn],
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+        charges: NamedDependency[Stripe],
+    ) -> PaymentOut:
+        """Pay for your order. 403 someone else's, 409 cancelled, expired or paid, 402 declined."""
+        payment = await domain.pay(platform, charges, user.id, data.order_id, data.token)
+        return PaymentOut.of(payment)
+
+    @get("/{payment_id:str}")
+    async def read(
+        self,
+        payment_id: FromPath[str],
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+    ) -> PaymentOut:
+        """For the payer and the owner of the ticket paid for."""
+        return PaymentOut.of(await domain.get(platform, user.id, payment_id))
