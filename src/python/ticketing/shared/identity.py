@@ -6,6 +6,7 @@ registers users and opens and closes sessions. With Ory configured, Kratos answe
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -125,7 +126,9 @@ class EmbeddedIdentity:
         await self._client.admin.command("ping")
 
     async def register(self, email: str, password: str) -> Principal:
-        identity = StoredIdentity(email=email, password_hash=self._hasher.hash(password))
+        # Hashing is deliberately slow CPU work: off the event loop, which serves everyone.
+        password_hash = await asyncio.to_thread(self._hasher.hash, password)
+        identity = StoredIdentity(email=email, password_hash=password_hash)
         try:
             await identity.insert()
         except DuplicateKeyError:
@@ -137,7 +140,7 @@ class EmbeddedIdentity:
         try:
             if identity is None:
                 raise InvalidCredentials
-            self._hasher.verify(identity.password_hash, password)
+            await asyncio.to_thread(self._hasher.verify, identity.password_hash, password)
         except (VerificationError, InvalidHashError):
             raise InvalidCredentials from None
         token = secrets.token_urlsafe(32)

@@ -1,0 +1,163 @@
+"""Walk the whole user story against a running platform, printing each step:
+
+    ./pants run src/python/ticketing/stack:demo [-- --gateway http://127.0.0.1:8080]
+
+Two users sign up; the seller lists a ticket; moderation approves it; the buyer searches,
+orders and pays; both list their orders. Every call is real HTTP through the gateway.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import uuid4
+
+import httpx
+
+T = TypeVar("T")
+
+
+class DemoFailed(Exception):
+    pass
+
+
+class Demo:
+    def __init__(self, gateway: str) -> None:
+        self.http = httpx.Client(base_url=gateway, timeout=15.0)
+        self.step = 0
+
+    def say(self, text: str) -> None:
+        self.step += 1
+        print(f"{self.step:>2}. {text}", flush=True)
+
+    def call(self, method: str, path: str, expect: int, token: str | None = None, **kw: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = self.http.request(method, path, headers=headers, **kw)
+        if response.status_code != expect:
+            status = response.status_code
+            raise DemoFailed(
+                f"{method} {path} answered {status}, expected {expect}: {response.text}"
+            )
+        return response.json() if response.content else None
+
+    def until(self, what: str, probe: Callable[[], T | None], within: float = 20.0) -> T:
+        deadline = time.monotonic() + within
+        while (result := probe()) is None:
+            if time.monotonic() > deadline:
+                raise DemoFailed(f"gave up waiting for {what} after {within:.0f} s")
+            time.sleep(0.2)
+        return result
+
+    def run(self) -> None:
+        run_id = uuid4().hex[:6]
+        password = "correct horse battery staple"
+        seller = self.call(
+            "POST",
+            "/api/users/signup",
+            201,
+            json={"email": f"seller-{run_id}@example.com", "password": password},
+        )
+        self.say(f"seller signed up: {seller['email']} ({seller['id']})")
+        buyer = self.call(
+            "POST",
+            "/api/users/signup",
+            201,
+            json={"email": f"buyer-{run_id}@example.com", "password": password},
+        )
+        self.say(f"buyer signed up: {buyer['email']} ({buyer['id']})")
+
+        title = f"Concert {run_id}"
+        ticket = self.call(
+            "POST", "/api/tickets", 201, seller["token"], json={"title": title, "price": "45.00"}
+        )
+        self.say(f"seller listed '{ticket['title']}' for {ticket['price']}: {ticket['status']}")
+
+        def approved() -> dict[str, Any] | None:
+            current = self.call("GET", f"/api/tickets/{ticket['id']}", 200)
+            if current["status"] == "rejected":
+                raise DemoFailed(f"moderation rejected the ticket: {current['status_reason']}")
+            return current if current["status"] == "approved" else None
+
+        self.until("moderation", approved)
+        self.say("moderation approved the ticket")
+
+        found = self.call("GET", "/api/tickets", 200, params={"title": title.lower()})
+        self.say(f"buyer searched for '{title.lower()}': {len(found)} found")
+
+        def ordered() -> dict[str, Any] | None:
+            response = self.http.post(
+                "/api/orders",
+                json={"ticket_id": ticket["id"]},
+                headers={"Authorization": f"Bearer {buyer['token']}"},
+            )
+            if response.status_code == 201:
+                return dict(response.json())
+            if response.status_code in (404, 409):  # the approval is still on its way to orders
+                return None
+            raise DemoFailed(f"ordering answered {response.status_code}: {response.text}")
+
+        order = self.until("the order to be accepted", ordered)
+        self.say(
+            f"buyer ordered it: order {order['id']} {order['status']}, "
+            f"expires {order['expires_at']}"
+        )
+
+        def paid() -> dict[str, Any] | None:
+            response = self.http.post(
+                "/api/payments",
+                json={"order_id": order["id"], "token": "tok_visa"},
+                headers={"Authorization": f"Bearer {buyer['token']}"},
+            )
+            if response.status_code == 201:
+                return dict(response.json())
+            if response.status_code == 404:  # payments has not heard of the order yet
+                return None
+            raise DemoFailed(f"paying answered {response.status_code}: {response.text}")
+
+        payment = self.until("the payment", paid)
+        self.say(f"buyer paid: payment {payment['id']}, charge {payment['stripe_id']}")
+
+        def complete() -> dict[str, Any] | None:
+            current = self.call("GET", f"/api/orders/{order['id']}", 200, buyer["token"])
+            return current if current["status"] == "complete" else None
+
+        self.until("the order to complete", complete)
+        mine = self.call("GET", "/api/orders", 200, buyer["token"])
+        self.say(
+            "buyer's orders: " + ", ".join(f"{o['ticket']['title']} ({o['status']})" for o in mine)
+        )
+        theirs = self.call("GET", "/api/orders", 200, seller["token"])
+        self.say(f"seller's orders: {len(theirs)} (a seller buys nothing here)")
+        final = self.call("GET", f"/api/tickets/{ticket['id']}", 200)
+        self.say(f"the ticket stays reserved by order {final['order_id']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Walk the user story against the gateway.")
+    parser.add_argument("--gateway", default="http://127.0.0.1:8080")
+    args = parser.parse_args(argv)
+    try:
+        Demo(args.gateway).run()
+    except DemoFailed as exc:
+        print(f"demo failed: {exc}", file=sys.stderr)
+        return 1
+    except httpx.TransportError as exc:
+        print(
+            f"demo failed: no platform at {args.gateway} ({exc}); start it with "
+            "./pants run src/python/ticketing/stack:up",
+            file=sys.stderr,
+        )
+        return 1
+    print("demo complete", flush=True)
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,125 @@
+"""The services as child processes: start them, wait until each is ready, stop them all.
+
+Used by the one-command stack and by the cross-service tests, so both run the services the
+same way: one process each, the same interpreter and import path as this one.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from ticketing.stack.servers import python_env
+
+SERVICES = ("auth", "tickets", "orders", "payments", "expiration", "moderation")
+DEFAULT_PORTS = {service: 8001 + i for i, service in enumerate(SERVICES)}
+# Where the gateway (and the Ingress in the cluster) sends each HTTP prefix.
+PREFIXES = {
+    "/api/users": "auth",
+    "/api/tickets": "tickets",
+    "/api/orders": "orders",
+    "/api/payments": "payments",
+    "/api/moderations": "moderation",
+}
+
+
+class ServiceFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, env: Mapping[str, str]) -> None:
+        log = self.log_path.open("ab")
+        command = [sys.executable, "-c", f"from ticketing.{self.name}.app import run; run()"]
+        self.process = subprocess.Popen(
+            command,
+            env={**env, "PORT": str(self.port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches the stack, which stops us in order
+        )
+        log.close()
+
+    def log_tail(self, lines: int = 25) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def exited(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/readyz", timeout=1.0).status_code == 200
+        except httpx.TransportError:
+            return False
+
+
+@dataclass
+class Services:
+    log_dir: Path
+    ports: Mapping[str, int]
+    members: list[ServiceProcess] = field(default_factory=list)
+
+    def start(self, env: Mapping[str, str] | None = None) -> Services:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        base = {**python_env(), **(env or {})}
+        for name in SERVICES:
+            member = ServiceProcess(name, self.ports[name], self.log_dir / f"{name}.log")
+            member.start(base)
+            self.members.append(member)
+        return self
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        waiting = list(self.members)
+        while waiting:
+            self.check_alive()
+            waiting = [member for member in waiting if not member.ready()]
+            if waiting and time.monotonic() > deadline:
+                names = ", ".join(m.name for m in waiting)
+                tails = "\n".join(f"--- {m.name}:\n{m.log_tail()}" for m in waiting)
+                raise ServiceFailed(f"not ready after {timeout:.0f} s: {names}\n{tails}")
+            time.sleep(0.2)
+
+    def check_alive(self) -> None:
+        for member in self.members:
+            code = member.exited()
+            if code is not None:
+                raise ServiceFailed(
+                    f"{member.name} exited with code {code}; its log ends:\n{member.log_tail()}"
+                )
+
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM every service, then SIGKILL whatever is still there after ``grace``."""
+        running = [m.process for m in self.members if m.process and m.process.poll() is None]
+        for process in running:
+            process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for process in running:
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def urls(self) -> dict[str, str]:
+        return {member.name: member.url for member in self.members}

@@ -1,0 +1,186 @@
+"""The user story across the running services, over real HTTP, AMQP, MongoDB-wire and Redis.
+
+Stand-ins here: Stripe (the payments service's stand-in speaking Stripe's wire format) and
+no content classifier (moderation screens with its word list only).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+from uuid import uuid4
+
+import httpx
+import pytest
+
+T = TypeVar("T")
+
+
+def eventually(probe: Callable[[], T | None], within: float = 15.0) -> T:
+    deadline = time.monotonic() + within
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {within}s; last: {result!r}")
+        time.sleep(0.1)
+
+
+class User:
+    """A person using the platform: signs up through auth, then calls any service."""
+
+    def __init__(self, services: dict[str, str], name: str) -> None:
+        self.services = services
+        self.email = f"{name}-{uuid4().hex[:6]}@example.com"
+        response = httpx.post(
+            f"{services['auth']}/api/users/signup",
+            json={"email": self.email, "password": "correct horse battery staple"},
+            timeout=30,
+        )
+        assert response.status_code == 201, response.text
+        self.id = response.json()["id"]
+        self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
+
+    def call(self, method: str, service: str, path: str, **kwargs: Any) -> httpx.Response:
+        url = f"{self.services[service]}{path}"
+        return httpx.request(method, url, headers=self.headers, timeout=30, **kwargs)
+
+    def list_ticket(self, title: str, price: str = "45.00") -> dict[str, Any]:
+        response = self.call(
+            "POST", "tickets", "/api/tickets", json={"title": title, "price": price}
+        )
+        assert response.status_code == 201, response.text
+        ticket = response.json()
+        assert ticket["status"] == "waiting_moderation"
+        return dict(eventually(lambda: self.approved(ticket["id"])))
+
+    def approved(self, ticket_id: str) -> dict[str, Any] | None:
+        ticket = self.call("GET", "tickets", f"/api/tickets/{ticket_id}").json()
+        return ticket if ticket["status"] == "approved" else None
+
+    def order(self, ticket_id: str) -> httpx.Response:
+        """Place an order; moderation's approval reaches orders a moment after tickets."""
+
+        def attempt() -> httpx.Response | None:
+            response = self.call("POST", "orders", "/api/orders", json={"ticket_id": ticket_id})
+            waiting = response.status_code in (404, 409) and "screened" in response.text
+            return None if waiting or response.status_code == 404 else response
+
+        return eventually(attempt)
+
+    def order_status(self, order_id: str, status: str) -> dict[str, Any] | None:
+        order = self.call("GET", "orders", f"/api/orders/{order_id}").json()
+        return order if order["status"] == status else None
+
+
+@pytest.fixture
+def seller(services: dict[str, str]) -> User:
+    return User(services, "seller")
+
+
+@pytest.fixture
+def buyer(services: dict[str, str]) -> User:
+    return User(services, "buyer")
+
+
+def test_seller_lists_buyer_finds_orders_and_pays(seller: User, buyer: User) -> None:
+    title = f"Night at the Opera {uuid4().hex[:6]}"
+    ticket = seller.list_ticket(title)
+
+    found = buyer.call("GET", "tickets", "/api/tickets", params={"title": title.upper()}).json()
+    assert [t["id"] for t in found] == [ticket["id"]]
+
+    response = buyer.order(ticket["id"])
+    assert response.status_code == 201, response.text
+    order = response.json()
+    assert order["status"] == "created"
+
+    def pay() -> httpx.Response | None:
+        body = {"order_id": order["id"], "token": "tok_visa"}
+        paid = buyer.call("POST", "payments", "/api/payments", json=body)
+        return None if paid.status_code == 404 else paid  # the order is still on its way
+
+    payment = eventually(pay)
+    assert payment.status_code == 201, payment.text
+    assert payment.json()["stripe_id"]
+    eventually(lambda: buyer.order_status(order["id"], "complete"))
+
+    again = buyer.call(
+        "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
+    )
+    assert again.status_code == 409
+    reserved = seller.call("GET", "tickets", f"/api/tickets/{ticket['id']}").json()
+    assert reserved["order_id"] == order["id"]
+    edit = seller.call(
+        "PUT", "tickets", f"/api/tickets/{ticket['id']}", json={"title": "x", "price": "1"}
+    )
+    assert edit.status_code == 409
+    assert seller.call("GET", "orders", f"/api/orders/{order['id']}").status_code == 200
+    assert [o["id"] for o in buyer.call("GET", "orders", "/api/orders").json()] == [order["id"]]
+    assert seller.call("GET", "orders", "/api/orders").json() == []
+    receipt = seller.call("GET", "payments", f"/api/payments/{payment.json()['id']}")
+    assert receipt.status_code == 200  # the ticket's owner may see the payment
+
+
+def test_an_unpaid_order_expires_and_the_ticket_is_free_again(
+    seller: User, buyer: User, expiration_seconds: int
+) -> None:
+    ticket = seller.list_ticket(f"Expiring gig {uuid4().hex[:6]}")
+    order = buyer.order(ticket["id"]).json()
+    eventually(lambda: buyer.order_status(order["id"], "cancelled"), within=expiration_seconds + 15)
+
+    def released() -> dict[str, Any] | None:
+        current = seller.call("GET", "tickets", f"/api/tickets/{ticket['id']}").json()
+        return current if current["order_id"] is None else None
+
+    eventually(released)
+    late = buyer.call(
+        "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
+    )
+    assert late.status_code == 409
+    edit = seller.call(
+        "PUT",
+        "tickets",
+        f"/api/tickets/{ticket['id']}",
+        json={"title": ticket["title"], "price": "50"},
+    )
+    assert edit.status_code == 200
+    second = User(seller.services, "second-buyer").order(ticket["id"])
+    assert second.status_code == 201, second.text
+
+
+def test_a_cancelled_order_frees_the_ticket(seller: User, buyer: User) -> None:
+    ticket = seller.list_ticket(f"Cancelled gig {uuid4().hex[:6]}")
+    order = buyer.order(ticket["id"]).json()
+    assert buyer.call("DELETE", "orders", f"/api/orders/{order['id']}").status_code == 204
+
+    def released() -> dict[str, Any] | None:
+        current = seller.call("GET", "tickets", f"/api/tickets/{ticket['id']}").json()
+        return current if current["order_id"] is None else None
+
+    eventually(released)
+    refused = buyer.call(
+        "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
+    )
+    assert refused.status_code == 409
+    assert buyer.order(ticket["id"]).status_code == 201
+
+
+def test_fifty_buyers_race_for_one_ticket_over_http(services: dict[str, str], seller: User) -> None:
+    ticket = seller.list_ticket(f"Hot gig {uuid4().hex[:6]}")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        buyers = list(pool.map(lambda i: User(services, f"racer{i}"), range(50)))
+        buyers[0].order(ticket["id"]).raise_for_status()  # wait until orders knows it's approved
+        cancel = buyers[0].call("GET", "orders", "/api/orders").json()[0]["id"]
+        assert buyers[0].call("DELETE", "orders", f"/api/orders/{cancel}").status_code == 204
+        responses = list(
+            pool.map(
+                lambda b: b.call("POST", "orders", "/api/orders", json={"ticket_id": ticket["id"]}),
+                buyers,
+            )
+        )
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] + [409] * 49, codes

@@ -1,0 +1,90 @@
+"""The one-command platform, started as a user starts it, with the demo run against it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ticketing.stack import demo
+from ticketing.stack.servers import free_port, python_env
+from ticketing.testing.fixtures import env_from
+
+
+def children_of(pid: int) -> set[int]:
+    """Every descendant of ``pid``, from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def start_stack(env: dict[str, str], state_dir: Path, *extra: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "ticketing.stack.up", "--state-dir", str(state_dir), *extra]
+    environment = {**python_env(), **env}
+    environment.pop("MONGODB_URL", None)  # the stack starts its own embedded one
+    return subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def test_the_stack_runs_the_demo_and_stops_clean(isolated: dict[str, Any], tmp_path: Path) -> None:
+    stack = start_stack(
+        env_from(isolated), tmp_path, "--ephemeral", "--port", "0", "--service-ports", "auto"
+    )
+    output: list[str] = []
+    gateway = None
+    deadline = time.monotonic() + 120
+    assert stack.stdout is not None
+    while gateway is None and time.monotonic() < deadline:
+        line = stack.stdout.readline()
+        if not line:
+            break
+        output.append(line)
+        if match := re.search(r"Ticketing is ready at (http://\S+)", line):
+            gateway = match.group(1)
+    assert gateway, "".join(output)
+    descendants = children_of(stack.pid)
+    assert len(descendants) >= 7  # six services and the embedded MongoDB-wire server
+
+    assert demo.main(["--gateway", gateway]) == 0
+
+    stack.send_signal(signal.SIGTERM)
+    rest, _ = stack.communicate(timeout=60)
+    assert stack.returncode == 0, "".join(output) + rest
+    assert "stopped" in rest
+    assert [pid for pid in descendants if alive(pid)] == []
+
+
+def test_the_stack_says_which_server_is_missing_and_leaves_nothing(
+    isolated: dict[str, Any], tmp_path: Path
+) -> None:
+    env = env_from({**isolated, "rabbitmq_url": f"amqp://guest:guest@127.0.0.1:{free_port()}/"})
+    stack = start_stack(env, tmp_path, "--ephemeral", "--port", "0")
+    out, _ = stack.communicate(timeout=60)
+    assert stack.returncode == 1
+    assert "RabbitMQ does not answer" in out
+    assert "rabbitmq-server -detached" in out
+    assert children_of(stack.pid) == set()
