@@ -1,0 +1,71 @@
+"""Every service's configuration: documented in .env.example, and refused clearly when bad."""
+
+from pathlib import Path
+
+import pytest
+from pydantic_settings import BaseSettings
+
+from ticketing.auth.settings import AuthSettings
+from ticketing.expiration.settings import ExpirationSettings
+from ticketing.moderation.settings import ModerationSettings
+from ticketing.orders.settings import OrdersSettings
+from ticketing.payments.settings import PaymentsSettings
+from ticketing.shared.settings import ConfigurationError, load
+from ticketing.tickets.settings import TicketsSettings
+
+SETTINGS: list[type[BaseSettings]] = [
+    AuthSettings,
+    TicketsSettings,
+    OrdersSettings,
+    PaymentsSettings,
+    ExpirationSettings,
+    ModerationSettings,
+]
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: s.__name__)
+def test_every_variable_is_documented_in_env_example(settings: type[BaseSettings]) -> None:
+    example = Path(".env.example").read_text()
+    missing = [name.upper() for name in settings.model_fields if name.upper() not in example]
+    assert missing == []
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: s.__name__)
+def test_each_service_has_its_own_default_port(settings: type[BaseSettings]) -> None:
+    ports = {s.model_fields["port"].default for s in SETTINGS}
+    assert len(ports) == len(SETTINGS)
+    assert 8001 <= settings.model_fields["port"].default <= 8006
+
+
+@pytest.mark.parametrize(
+    ("settings", "variable", "value"),
+    [
+        (OrdersSettings, "ORDER_EXPIRATION_SECONDS", "0"),
+        (PaymentsSettings, "STRIPE_API_KEY", "pk_live_public_not_secret"),
+        (PaymentsSettings, "STRIPE_CURRENCY", "dollars"),
+        (ModerationSettings, "MODERATION_REJECT_THRESHOLD", "2"),
+        (AuthSettings, "COOKIE_SECURE", "perhaps"),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, settings: type[BaseSettings], variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=variable):
+        load(settings)
+
+
+def test_the_review_threshold_may_not_exceed_the_reject_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MODERATION_REVIEW_THRESHOLD", "0.9")
+    monkeypatch.setenv("MODERATION_REJECT_THRESHOLD", "0.5")
+    with pytest.raises(ConfigurationError, match="MODERATION_REVIEW_THRESHOLD must not exceed"):
+        load(ModerationSettings)
+
+
+def test_secrets_are_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRIPE_API_KEY", "pk_live_secret_value")
+    with pytest.raises(ConfigurationError) as raised:
+        load(PaymentsSettings)
+    assert "pk_live_secret_value" not in str(raised.value)
