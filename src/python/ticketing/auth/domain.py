@@ -4,10 +4,11 @@ identity port (the embedded engine, or Ory Kratos)."""
 from __future__ import annotations
 
 import contextlib
+import hmac
 import re
 
 from ticketing.auth.models import User
-from ticketing.shared.errors import Conflict, InvalidInput, Unauthenticated
+from ticketing.shared.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from ticketing.shared.identity import (
     EmailTaken,
     IdentityPort,
@@ -44,6 +45,17 @@ def checked_password(password: str, email: str) -> str:
     ):
         raise InvalidInput(f"password must be {PASSWORD_RULES}", field="password")
     return password
+
+
+WEBHOOK_HEADER = "X-Webhook-Secret"
+
+
+def check_webhook_secret(expected: str | None, given: str | None) -> None:
+    """Only Kratos, holding the shared secret, may call the web hook (compared in constant time)."""
+    if not expected:
+        raise NotFound("the Kratos web hook is off: KRATOS_WEBHOOK_SECRET is not set")
+    if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthenticated(f"the {WEBHOOK_HEADER} header is missing or wrong")
 
 
 async def remember(principal: Principal) -> None:

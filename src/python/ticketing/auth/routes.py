@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from ticketing.auth import domain
+from ticketing.auth.domain import WEBHOOK_HEADER
 from ticketing.auth.settings import AuthSettings
 from ticketing.shared.identity import SESSION_COOKIE, Principal, Session
 from ticketing.shared.platform import Platform
@@ -35,6 +36,13 @@ class UserOut(msgspec.Struct):
 
 class CurrentUser(msgspec.Struct):
     current_user: UserOut | None
+
+
+class RegisteredIdentity(msgspec.Struct):
+    """What Kratos sends after a registration (deploy/ory/kratos/after-registration.jsonnet)."""
+
+    identity_id: Annotated[str, msgspec.Meta(min_length=1)]
+    email: Annotated[str, msgspec.Meta(min_length=3)]
 
 
 def signed_in(session: Session, settings: AuthSettings, status_code: int) -> Response[SignedIn]:
@@ -79,6 +87,20 @@ class UsersController(Controller):
         return Response(
             None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)]
         )
+
+    @post("/webhooks/kratos/after-registration", status_code=200, include_in_schema=False)
+    async def after_registration(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RegisteredIdentity],
+        platform: NamedDependency[Platform],
+    ) -> UserOut:
+        """Kratos calls this after each registration; a repeated call changes nothing."""
+        domain.check_webhook_secret(
+            platform.settings.kratos_webhook_secret, request.headers.get(WEBHOOK_HEADER)
+        )
+        await domain.remember(Principal(id=data.identity_id, email=data.email))
+        return UserOut(id=data.identity_id, email=data.email)
 
     @get("/currentuser")
     async def current_user(self, maybe_user: NamedDependency[Principal | None]) -> CurrentUser:

@@ -163,6 +163,9 @@ class EmbeddedIdentity:
         session = await StoredSession.find_one(
             StoredSession.token_hash == _hash_token(credentials.token)
         )
-        if session is None or session.expires_at <= datetime.now(UTC):
+        if session is None:
+            return None
+        # BSON dates carry no zone; they are UTC whether or not the client says so.
+        if session.expires_at.replace(tzinfo=UTC) <= datetime.now(UTC):
             return None
         return Principal(id=session.identity_id, email=session.email)

@@ -8,6 +8,7 @@ a test parses the OPL file and compares, so the two cannot drift apart.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -136,11 +137,8 @@ class StoredTuple(Document):
 class EmbeddedPermissions:
     """Relation tuples in a MongoDB database that every service shares, as they share Keto.
 
-    Checks evaluate ``MODEL`` the way Keto evaluates the OPL file: a permit is granted when any
-    of its terms is, following ``Traverse`` terms through the related objects.
+    Checks evaluate ``MODEL`` with ``evaluate`` below.
     """
-
-    MAX_DEPTH = 5
 
     def __init__(self, client: AsyncMongoClient[dict[str, Any]], database: str) -> None:
         self._client = client
@@ -169,35 +167,34 @@ class EmbeddedPermissions:
         return [t.object for t in await found.to_list()]
 
     async def check(self, namespace: str, obj: str, permit: str, subject_id: str) -> bool:
-        return await self._check(namespace, obj, permit, subject_id, self.MAX_DEPTH)
+        return await evaluate(self._related, namespace, obj, permit, subject_id)
 
-    async def _check(
-        self, namespace: str, obj: str, name: str, subject_id: str, depth: int
-    ) -> bool:
-        model = MODEL.get(namespace)
-        if model is None or depth == 0:
-            return False
-        if name in model.relations:
-            return await self._has(namespace, obj, name, subject_id)
-        for term in model.permits.get(name, ()):
-            if isinstance(term, Has):
-                if await self._has(namespace, obj, term.relation, subject_id):
-                    return True
-                continue
-            target = model.relations[term.relation]
-            related = StoredTuple.find(
-                {"namespace": namespace, "object": obj, "relation": term.relation}
-            )
-            for parent in await related.to_list():
-                if await self._check(target, parent.subject_id, term.permit, subject_id, depth - 1):
-                    return True
+    async def _related(self, namespace: str, obj: str, relation: str) -> list[str]:
+        query = {"namespace": namespace, "object": obj, "relation": relation}
+        return [t.subject_id for t in await StoredTuple.find(query).to_list()]
+
+
+Related = Callable[[str, str, str], Awaitable[list[str]]]  # (namespace, object, relation) -> ids
+
+
+async def evaluate(
+    related: Related, namespace: str, obj: str, name: str, subject_id: str, depth: int = 5
+) -> bool:
+    """Whether ``subject_id`` has relation or permit ``name`` on ``namespace:obj``, the way
+    Keto evaluates the OPL file: a permit is granted when any of its terms is, following
+    ``Traverse`` terms through the related objects (to a bounded depth, as Keto does)."""
+    model = MODEL.get(namespace)
+    if model is None or depth == 0:
         return False
-
-    async def _has(self, namespace: str, obj: str, relation: str, subject_id: str) -> bool:
-        query = {
-            "namespace": namespace,
-            "object": obj,
-            "relation": relation,
-            "subject_id": subject_id,
-        }
-        return await StoredTuple.find_one(query) is not None
+    if name in model.relations:
+        return subject_id in await related(namespace, obj, name)
+    for term in model.permits.get(name, ()):
+        if isinstance(term, Has):
+            if subject_id in await related(namespace, obj, term.relation):
+                return True
+            continue
+        target = model.relations[term.relation]
+        for parent in await related(namespace, obj, term.relation):
+            if await evaluate(related, target, parent, term.permit, subject_id, depth - 1):
+                return True
+    return False

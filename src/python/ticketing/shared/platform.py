@@ -13,6 +13,7 @@ from beanie import Document
 
 from ticketing.shared.identity import EmbeddedIdentity, IdentityPort
 from ticketing.shared.messaging import Bus
+from ticketing.shared.ory import KetoPermissions, KratosIdentity
 from ticketing.shared.outbox import Outbox
 from ticketing.shared.permissions import EmbeddedPermissions, PermissionPort
 from ticketing.shared.persistence import Database
@@ -89,10 +90,14 @@ class Platform(Generic[S]):
 
 
 def build_identity(settings: ServiceSettings, db: Database) -> IdentityPort:
+    if settings.kratos_public_url and settings.kratos_admin_url:
+        return KratosIdentity(settings.kratos_public_url, settings.kratos_admin_url)
     return EmbeddedIdentity(
         db.client, settings.embedded_auth_database, timedelta(seconds=settings.session_ttl_seconds)
     )
 
 
 def build_permissions(settings: ServiceSettings, db: Database) -> PermissionPort:
+    if settings.keto_read_url and settings.keto_write_url:
+        return KetoPermissions(settings.keto_read_url, settings.keto_write_url)
     return EmbeddedPermissions(db.client, settings.embedded_auth_database)

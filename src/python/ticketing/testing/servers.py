@@ -33,7 +33,7 @@ class Servers:
         return "real servers: " + "; ".join(f"{k} {v}" for k, v in self.provenance.items())
 
 
-def _docker_answers() -> bool:
+def docker_answers() -> bool:
     try:
         from testcontainers.core.docker_client import DockerClient
 
@@ -85,7 +85,7 @@ def real_servers() -> Iterator[Servers]:
                 provenance[name] = f"from {var}"
             elif answers(default):
                 url, provenance[name] = default, f"local {default}"
-            elif _docker_answers():
+            elif docker_answers():
                 url = stack.enter_context(_container(kind))
                 provenance[name] = "testcontainers"
             else:

@@ -1,0 +1,90 @@
+"""One contract for the permission port, passed by the embedded engine (over a real
+MongoDB-wire server) and by the Keto adapter (against Keto in a container where Docker
+answers, else the Keto stand-in speaking its REST wire format: see the test ids)."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from ticketing.shared.ory import KetoPermissions
+from ticketing.shared.permissions import (
+    ADMIN_GROUP,
+    EmbeddedPermissions,
+    PermissionPort,
+    RelationTuple,
+    UnknownRelation,
+)
+from ticketing.shared.tests import ory_servers
+
+
+@pytest.fixture(params=["embedded", f"keto-{ory_servers.KIND}"])
+async def permissions(
+    request: pytest.FixtureRequest, isolated: dict[str, Any]
+) -> AsyncIterator[PermissionPort]:
+    if request.param == "embedded":
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(isolated["mongodb_url"])
+        engine = EmbeddedPermissions(client, isolated["embedded_auth_database"])
+        await engine.init()
+        yield engine
+        await client.close()
+        return
+    async with ory_servers.keto() as (read, write):
+        yield KetoPermissions(read, write)
+
+
+async def marketplace(permissions: PermissionPort) -> None:
+    """Seller s owns ticket t; buyer b owns order o of t and payment p of o."""
+    await permissions.write(
+        [
+            RelationTuple("Ticket", "t", "owners", "s"),
+            RelationTuple("Order", "o", "owners", "b"),
+            RelationTuple("Order", "o", "parents", "t"),
+            RelationTuple("Payment", "p", "owners", "b"),
+            RelationTuple("Payment", "p", "parents", "o"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("namespace", "obj", "permit", "allowed"),
+    [
+        ("Ticket", "t", "edit", {"s"}),
+        ("Order", "o", "view", {"b", "s"}),  # the ticket's owner sees orders of it
+        ("Order", "o", "edit", {"b"}),
+        ("Order", "o", "ticket_owner", {"s"}),
+        ("Payment", "p", "view", {"b", "s"}),
+        ("Payment", "p", "edit", {"b"}),
+    ],
+)
+async def test_the_model_grants_exactly_these(
+    permissions: PermissionPort, namespace: str, obj: str, permit: str, allowed: set[str]
+) -> None:
+    await permissions.ping()
+    await marketplace(permissions)
+    for user in ("s", "b", "stranger"):
+        assert await permissions.check(namespace, obj, permit, user) == (user in allowed), user
+
+
+async def test_writing_twice_is_harmless_and_delete_revokes(permissions: PermissionPort) -> None:
+    owner = RelationTuple("Ticket", "t", "owners", "s")
+    await permissions.write([owner])
+    await permissions.write([owner])
+    assert await permissions.objects("Ticket", "owners", "s") == ["t"]
+    await permissions.delete([owner])
+    assert not await permissions.check("Ticket", "t", "edit", "s")
+    assert await permissions.objects("Ticket", "owners", "s") == []
+
+
+async def test_group_membership(permissions: PermissionPort) -> None:
+    await permissions.write([RelationTuple("Group", ADMIN_GROUP, "members", "a")])
+    assert await permissions.check("Group", ADMIN_GROUP, "members", "a")
+    assert not await permissions.check("Group", ADMIN_GROUP, "members", "b")
+
+
+async def test_a_relation_outside_the_model_is_refused(permissions: PermissionPort) -> None:
+    with pytest.raises(UnknownRelation):
+        await permissions.write([RelationTuple("Ticket", "t", "viewers", "u")])
+    with pytest.raises(UnknownRelation):
+        await permissions.write([RelationTuple("Concert", "c", "owners", "u")])
