@@ -8,4 +8,5 @@ dst="$root/deploy/helm/ticketing/files/ory"
 [ -d "$src" ] || { echo "no $src yet" >&2; exit 1; }
 find "$dst" -mindepth 1 ! -name README.md -delete
 cp -R "$src"/. "$dst"/
+rm -f "$dst/BUILD"  # a Pants file, not configuration
 echo "copied $src into $dst"
