@@ -71,6 +71,10 @@ class User:
 
         return eventually(attempt)
 
+    def released(self, ticket_id: str) -> dict[str, Any] | None:
+        ticket = self.call("GET", "tickets", f"/api/tickets/{ticket_id}").json()
+        return ticket if ticket["order_id"] is None else None
+
     def order_status(self, order_id: str, status: str) -> dict[str, Any] | None:
         order = self.call("GET", "orders", f"/api/orders/{order_id}").json()
         return order if order["status"] == status else None
@@ -132,11 +136,7 @@ def test_an_unpaid_order_expires_and_the_ticket_is_free_again(
     order = buyer.order(ticket["id"]).json()
     eventually(lambda: buyer.order_status(order["id"], "cancelled"), within=expiration_seconds + 15)
 
-    def released() -> dict[str, Any] | None:
-        current = seller.call("GET", "tickets", f"/api/tickets/{ticket['id']}").json()
-        return current if current["order_id"] is None else None
-
-    eventually(released)
+    eventually(lambda: seller.released(ticket["id"]))
     late = buyer.call(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
     )
@@ -157,11 +157,7 @@ def test_a_cancelled_order_frees_the_ticket(seller: User, buyer: User) -> None:
     order = buyer.order(ticket["id"]).json()
     assert buyer.call("DELETE", "orders", f"/api/orders/{order['id']}").status_code == 204
 
-    def released() -> dict[str, Any] | None:
-        current = seller.call("GET", "tickets", f"/api/tickets/{ticket['id']}").json()
-        return current if current["order_id"] is None else None
-
-    eventually(released)
+    eventually(lambda: seller.released(ticket["id"]))
     refused = buyer.call(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
     )

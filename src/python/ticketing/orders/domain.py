@@ -16,6 +16,7 @@ from ticketing.shared.messaging import RetryLater
 from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
 from ticketing.shared.platform import Platform
+from ticketing.shared.replicas import apply_next, insert_once
 
 log = structlog.get_logger(__name__)
 
@@ -133,39 +134,21 @@ async def complete(event: events.PaymentCreated) -> None:
 
 
 async def add_ticket(event: events.TicketCreated) -> None:
-    if await TicketReplica.get(event.id) is not None:
-        return  # a duplicate
-    replica = TicketReplica(
-        id=event.id,
-        version=event.version,
-        title=event.title,
-        price=event.price,
-        user_id=event.user_id,
-        status=event.status,
+    await insert_once(
+        TicketReplica(
+            id=event.id,
+            version=event.version,
+            title=event.title,
+            price=event.price,
+            user_id=event.user_id,
+            status=event.status,
+        )
     )
-    try:
-        await replica.insert()
-    except DuplicateKeyError:
-        return  # a concurrent duplicate
 
 
 async def update_ticket(event: events.TicketUpdated) -> None:
-    """Apply only the next version: a duplicate is dropped, an early one waits its turn."""
-    replica = await TicketReplica.get(event.id)
-    if replica is None or event.version > replica.version + 1:
-        raise RetryLater(f"ticket {event.id} version {event.version} is ahead of the replica")
-    if event.version <= replica.version:
-        return
-    changes = {
-        "version": event.version,
-        "title": event.title,
-        "price": event.price,
-        "status": event.status,
-    }
-    # Compare-and-set on the version, so concurrent deliveries cannot apply twice.
-    await TicketReplica.find_one(
-        TicketReplica.id == event.id, TicketReplica.version == replica.version
-    ).update({"$set": changes})
+    changes = {"title": event.title, "price": event.price, "status": event.status}
+    await apply_next(TicketReplica, event, changes)
 
 
 async def apply_verdict(event: events.TicketApproved | events.TicketRejected) -> None:

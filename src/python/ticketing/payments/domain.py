@@ -12,10 +12,10 @@ from ticketing.payments.models import OrderReplica, Payment
 from ticketing.shared import events
 from ticketing.shared.errors import Conflict, Forbidden, NotFound, PaymentDeclined
 from ticketing.shared.events import OrderStatus
-from ticketing.shared.messaging import RetryLater
 from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.persistence import DuplicateKeyError
 from ticketing.shared.platform import Platform
+from ticketing.shared.replicas import apply_next, insert_once
 
 
 async def pay(
@@ -77,30 +77,18 @@ async def get(platform: Platform, user_id: str, payment_id: str) -> Payment:
 
 
 async def add_order(event: events.OrderCreated) -> None:
-    if await OrderReplica.get(event.id) is not None:
-        return  # a duplicate
-    replica = OrderReplica(
-        id=event.id,
-        version=event.version,
-        user_id=event.user_id,
-        status=event.status,
-        price=event.ticket.price,
-        ticket_id=event.ticket.id,
-        expires_at=event.expires_at,
+    await insert_once(
+        OrderReplica(
+            id=event.id,
+            version=event.version,
+            user_id=event.user_id,
+            status=event.status,
+            price=event.ticket.price,
+            ticket_id=event.ticket.id,
+            expires_at=event.expires_at,
+        )
     )
-    try:
-        await replica.insert()
-    except DuplicateKeyError:
-        return  # a concurrent duplicate
 
 
 async def cancel_order(event: events.OrderCancelled) -> None:
-    """Apply only the next version: a duplicate is dropped, an early one waits its turn."""
-    replica = await OrderReplica.get(event.id)
-    if replica is None or event.version > replica.version + 1:
-        raise RetryLater(f"order {event.id} version {event.version} is ahead of the replica")
-    if event.version <= replica.version:
-        return
-    await OrderReplica.find_one(
-        OrderReplica.id == event.id, OrderReplica.version == replica.version
-    ).update({"$set": {"status": OrderStatus.CANCELLED, "version": event.version}})
+    await apply_next(OrderReplica, event, {"status": OrderStatus.CANCELLED})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from urllib.parse import urlsplit
 
 from ticketing.stack.servers import free_port
 
@@ -14,6 +15,17 @@ class Outage:
         self.port = free_port()
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.StreamWriter] = set()
+
+    @classmethod
+    async def in_front_of(cls, url: str) -> tuple[Outage, str]:
+        """A running proxy to the server at ``url``, and the same URL through the proxy."""
+        parts = urlsplit(url)
+        port = parts.port or {"amqp": 5672, "redis": 6379}[parts.scheme]
+        outage = cls(parts.hostname or "127.0.0.1", port)
+        await outage.restore()
+        credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+        proxied = parts._replace(netloc=f"{credentials}127.0.0.1:{outage.port}")
+        return outage, proxied.geturl()
 
     async def restore(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)

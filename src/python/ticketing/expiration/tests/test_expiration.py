@@ -4,7 +4,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 import pytest
@@ -86,10 +85,7 @@ async def test_jobs_survive_a_restart_of_the_worker(
 async def test_readiness_names_redis_while_it_is_down_and_jobs_resume_after(
     isolated: dict[str, Any], orders_view: EventTap
 ) -> None:
-    redis = urlsplit(isolated["redis_url"])
-    outage = Outage(redis.hostname or "127.0.0.1", redis.port or 6379)
-    await outage.restore()
-    via_proxy = f"redis://127.0.0.1:{outage.port}{redis.path}"
+    outage, via_proxy = await Outage.in_front_of(isolated["redis_url"])
     app = create_app(ExpirationSettings(**{**isolated, "redis_url": via_proxy}))
     async with running(app) as client:
         assert (await client.get("/readyz")).status_code == 200

@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -220,10 +219,7 @@ async def test_ticket_updates_apply_in_version_order_whatever_order_they_arrive_
 async def test_an_order_written_while_rabbitmq_is_down_is_announced_when_it_is_back(
     isolated: dict[str, Any],
 ) -> None:
-    rabbit = urlsplit(isolated["rabbitmq_url"])
-    outage = Outage(rabbit.hostname or "127.0.0.1", rabbit.port or 5672)
-    await outage.restore()
-    via_proxy = isolated["rabbitmq_url"].replace(f":{rabbit.port or 5672}", f":{outage.port}")
+    outage, via_proxy = await Outage.in_front_of(isolated["rabbitmq_url"])
     app = create_app(OrdersSettings(**{**isolated, "rabbitmq_url": via_proxy}))
     tap = await EventTap(isolated, "tickets").start([events.OrderCreated])
     async with running(app) as client:

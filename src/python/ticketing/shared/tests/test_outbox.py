@@ -2,7 +2,6 @@
 
 import asyncio
 from typing import Any
-from urllib.parse import urlsplit
 
 from ticketing.shared import events
 from ticketing.shared.messaging import Bus
@@ -26,10 +25,7 @@ async def collect(isolated: dict[str, Any]) -> tuple[Bus, asyncio.Queue[events.T
 async def test_state_and_event_commit_together_and_the_event_survives_a_broker_outage(
     isolated: dict[str, Any],
 ) -> None:
-    rabbit = urlsplit(isolated["rabbitmq_url"])
-    outage = Outage(rabbit.hostname or "127.0.0.1", rabbit.port or 5672)
-    await outage.restore()
-    via_proxy = isolated["rabbitmq_url"].replace(f":{rabbit.port or 5672}", f":{outage.port}")
+    outage, via_proxy = await Outage.in_front_of(isolated["rabbitmq_url"])
     platform = Platform("tickets", ServiceSettings(**{**isolated, "rabbitmq_url": via_proxy}), [])
     await platform.start()
     orders, received = await collect(isolated)
