@@ -180,3 +180,31 @@ def test_fifty_buyers_race_for_one_ticket_over_http(services: dict[str, str], se
         )
     codes = sorted(r.status_code for r in responses)
     assert codes == [201] + [409] * 49, codes
+
+
+def test_a_listed_word_is_rejected_and_cannot_be_ordered_until_retitled(
+    seller: User, buyer: User
+) -> None:
+    response = seller.call(
+        "POST", "tickets", "/api/tickets", json={"title": "Counterfeit VIP pass", "price": "99"}
+    )
+    ticket = response.json()
+
+    def rejected() -> dict[str, Any] | None:
+        current = seller.call("GET", "tickets", f"/api/tickets/{ticket['id']}").json()
+        return current if current["status"] == "rejected" else None
+
+    assert "counterfeit" in eventually(rejected)["status_reason"]
+
+    def refused() -> httpx.Response | None:
+        response = buyer.call("POST", "orders", "/api/orders", json={"ticket_id": ticket["id"]})
+        assert response.status_code in (404, 409), response.text  # never 201
+        return response if "rejected" in response.text else None  # once orders knows why
+
+    assert eventually(refused).status_code == 409
+    retitled = seller.call(
+        "PUT", "tickets", f"/api/tickets/{ticket['id']}", json={"title": "VIP pass", "price": "99"}
+    )
+    assert retitled.json()["status"] == "waiting_moderation"
+    eventually(lambda: seller.approved(ticket["id"]))
+    assert buyer.order(ticket["id"]).status_code == 201
