@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import structlog
 from faststream import AckPolicy
-from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue
+from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
 
 from ticketing.shared import events
@@ -114,7 +114,9 @@ class Bus:
     def __init__(self, url: str, exchange: str, service: str) -> None:
         self.service = service
         self.exchange_name = exchange
-        self.broker = RabbitBroker(url, logger=None, fail_fast=False)
+        # Publisher confirms: a publish returns only once the broker has the message.
+        confirmed = Channel(publisher_confirms=True)
+        self.broker = RabbitBroker(url, logger=None, fail_fast=False, default_channel=confirmed)
         self.exchange = RabbitExchange(exchange, type=ExchangeType.TOPIC, durable=True)
         self.subscribed: list[str] = []
 
