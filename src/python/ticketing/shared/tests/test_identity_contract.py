@@ -18,7 +18,7 @@ from ticketing.shared.identity import (
     RegistrationRejected,
 )
 from ticketing.shared.ory import KratosIdentity
-from ticketing.shared.tests import ory_servers
+from ticketing.testing import ory_servers
 
 PASSWORD = "correct horse battery staple"
 

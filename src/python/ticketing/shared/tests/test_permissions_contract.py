@@ -16,7 +16,7 @@ from ticketing.shared.permissions import (
     RelationTuple,
     UnknownRelation,
 )
-from ticketing.shared.tests import ory_servers
+from ticketing.testing import ory_servers
 
 
 @pytest.fixture(params=["embedded", f"keto-{ory_servers.KIND}"])
