@@ -26,7 +26,7 @@ from litestar.plugins.problem_details import (
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 
 from ticketing.shared import asyncapi
-from ticketing.shared.errors import DomainError, Unauthenticated
+from ticketing.shared.errors import DomainError, InvalidInput, Unauthenticated
 from ticketing.shared.identity import KRATOS_COOKIE, SESSION_COOKIE, Credentials, Principal
 from ticketing.shared.platform import Platform
 
@@ -49,7 +49,10 @@ def problem(
 
 
 def _from_domain(exc: DomainError) -> ProblemDetailsException:
-    result = problem(exc.status, exc.detail, exc.slug, **exc.extra)
+    extra = dict(exc.extra)
+    if isinstance(exc, InvalidInput) and "field" in extra:  # the same shape as schema errors
+        extra["errors"] = [{"field": extra.pop("field"), "message": exc.detail, "source": "body"}]
+    result = problem(exc.status, exc.detail, exc.slug, **extra)
     result.title = exc.title
     return result
 

@@ -3,18 +3,19 @@
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import httpx
 import msgspec
 import pytest
 from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from litestar.testing import AsyncTestClient
 
-from ticketing.shared.errors import Conflict
+from ticketing.shared.errors import Conflict, InvalidInput
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.shared.settings import ServiceSettings
 from ticketing.shared.web import create_app
+from ticketing.testing.fixtures import running
 
 
 class Thing(msgspec.Struct):
@@ -32,6 +33,11 @@ async def conflicting() -> None:
     raise Conflict("That seat is taken.", ticket_id="t1")
 
 
+@post("/checked")
+async def checked() -> None:
+    raise InvalidInput("price must have at most two decimal places", field="price")
+
+
 @get("/boom")
 async def boom() -> None:
     raise RuntimeError("secret internals")
@@ -47,13 +53,15 @@ def build(isolated: dict[str, Any], **overrides: Any) -> Platform:
 
 
 @pytest.fixture
-async def client(isolated: dict[str, Any]) -> AsyncIterator[AsyncTestClient[Any]]:
-    app = create_app(build(isolated), [make_thing, conflicting, boom, me], description="demo")
-    async with AsyncTestClient(app) as test_client:
+async def client(isolated: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(
+        build(isolated), [make_thing, checked, conflicting, boom, me], description="demo"
+    )
+    async with running(app) as test_client:
         yield test_client
 
 
-async def test_health_and_readiness(client: AsyncTestClient[Any]) -> None:
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok", "service": "demo"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200, ready.text
@@ -69,7 +77,7 @@ async def test_readiness_names_the_dependency_that_does_not_answer(
 
     platform.checks["redis"] = redis_down
     app = create_app(platform, [], description="demo")
-    async with AsyncTestClient(app) as client:
+    async with running(app) as client:
         response = await client.get("/readyz")
         assert response.status_code == 503
         assert response.headers["content-type"].startswith("application/problem+json")
@@ -80,7 +88,7 @@ async def test_readiness_names_the_dependency_that_does_not_answer(
 
 
 async def test_validation_errors_are_problem_details_naming_each_field(
-    client: AsyncTestClient[Any],
+    client: httpx.AsyncClient,
 ) -> None:
     response = await client.post("/things", json={"name": "", "count": 0})
     assert response.status_code == 400
@@ -92,7 +100,21 @@ async def test_validation_errors_are_problem_details_naming_each_field(
     assert any("name" in (e["field"] or "") + e["message"] for e in body["errors"]), body
 
 
-async def test_malformed_json_is_a_400_not_a_500(client: AsyncTestClient[Any]) -> None:
+async def test_a_rule_broken_in_the_domain_names_its_field_the_same_way(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post("/checked")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "price",
+            "message": "price must have at most two decimal places",
+            "source": "body",
+        }
+    ]
+
+
+async def test_malformed_json_is_a_400_not_a_500(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/things", content=b"{nope", headers={"content-type": "application/json"}
     )
@@ -101,7 +123,7 @@ async def test_malformed_json_is_a_400_not_a_500(client: AsyncTestClient[Any]) -
 
 
 async def test_domain_errors_map_to_their_status_with_extra_fields(
-    client: AsyncTestClient[Any],
+    client: httpx.AsyncClient,
 ) -> None:
     response = await client.get("/conflict")
     assert response.status_code == 409
@@ -112,7 +134,7 @@ async def test_domain_errors_map_to_their_status_with_extra_fields(
 
 
 async def test_unexpected_errors_are_a_500_problem_that_hides_internals(
-    client: AsyncTestClient[Any],
+    client: httpx.AsyncClient,
 ) -> None:
     response = await client.get("/boom", headers={"x-request-id": "req-42"})
     assert response.status_code == 500
@@ -121,7 +143,7 @@ async def test_unexpected_errors_are_a_500_problem_that_hides_internals(
 
 
 async def test_unknown_route_and_unauthenticated_are_problem_details(
-    client: AsyncTestClient[Any],
+    client: httpx.AsyncClient,
 ) -> None:
     missing = await client.get("/nowhere")
     assert missing.status_code == 404
@@ -131,14 +153,14 @@ async def test_unknown_route_and_unauthenticated_are_problem_details(
     assert anonymous.json()["type"].endswith("/unauthenticated")
 
 
-async def test_every_response_carries_a_request_id(client: AsyncTestClient[Any]) -> None:
+async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) -> None:
     first = await client.get("/healthz")
     second = await client.get("/healthz")
     assert len(first.headers["x-request-id"]) == 32
     assert first.headers["x-request-id"] != second.headers["x-request-id"]
 
 
-async def test_openapi_and_asyncapi_are_served(client: AsyncTestClient[Any]) -> None:
+async def test_openapi_and_asyncapi_are_served(client: httpx.AsyncClient) -> None:
     openapi = (await client.get("/schema/openapi.json")).json()
     assert "/things" in openapi["paths"]
     asyncapi = (await client.get("/asyncapi.json")).json()
