@@ -118,7 +118,6 @@ class Bus:
         confirmed = Channel(publisher_confirms=True)
         self.broker = RabbitBroker(url, logger=None, fail_fast=False, default_channel=confirmed)
         self.exchange = RabbitExchange(exchange, type=ExchangeType.TOPIC, durable=True)
-        self.subscribed: list[str] = []
 
     async def start(self) -> None:
         await self.broker.connect()
@@ -161,7 +160,6 @@ class Bus:
         if self.service not in CONSUMERS.get(subject, ()):
             raise ValueError(f"{self.service} is not a consumer of {subject} in CONSUMERS")
         queue = queue_name(self.exchange_name, self.service, subject)
-        self.subscribed.append(subject)
 
         @self.broker.subscriber(
             _main_queue(queue, subject), self.exchange, ack_policy=AckPolicy.MANUAL
