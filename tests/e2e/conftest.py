@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -26,16 +27,31 @@ def services(
     env = {
         **env_from(isolation(servers, tag)),
         "ORDER_EXPIRATION_SECONDS": str(EXPIRATION_SECONDS),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",
     }
     running = Services(tmp_path_factory.mktemp("logs"), {s: free_port() for s in SERVICES})
+    STARTED.append(running)
     try:
         running.start(env)
         running.wait_ready()
         yield running.urls()
     finally:
         running.stop()
+        STARTED.remove(running)
         asyncio.run(remove_isolation(servers, tag))
+
+
+STARTED: list[Services] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing story shows the end of every service's log beside it."""
+    report = yield
+    if report.failed and STARTED:
+        for member in STARTED[-1].members:
+            report.sections.append((f"{member.name} log", member.log_tail(40)))
+    return report
 
 
 @pytest.fixture
