@@ -10,7 +10,6 @@ from uuid import uuid4
 import pytest
 
 from ticketing.stack.processes import SERVICES, Services
-from ticketing.stack.servers import free_port
 from ticketing.testing.fixtures import env_from, isolation, remove_isolation
 from ticketing.testing.servers import Servers
 
@@ -29,7 +28,7 @@ def services(
         "ORDER_EXPIRATION_SECONDS": str(EXPIRATION_SECONDS),
         "LOG_LEVEL": "INFO",
     }
-    running = Services(tmp_path_factory.mktemp("logs"), {s: free_port() for s in SERVICES})
+    running = Services(tmp_path_factory.mktemp("logs"))  # on free ports
     STARTED.append(running)
     try:
         running.start(env)

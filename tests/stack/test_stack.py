@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -11,8 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from litestar import Litestar, get
+
 from ticketing.stack import demo
-from ticketing.stack.servers import free_port, python_env
+from ticketing.stack.processes import ServiceProcess
+from ticketing.stack.servers import BackgroundServer, free_port, python_env
 from ticketing.testing.fixtures import env_from
 
 
@@ -88,3 +92,21 @@ def test_the_stack_says_which_server_is_missing_and_leaves_nothing(
     assert "RabbitMQ does not answer" in out
     assert "rabbitmq-server -detached" in out
     assert children_of(stack.pid) == set()
+
+
+async def test_a_process_that_took_our_port_is_not_mistaken_for_our_service(tmp_path: Path) -> None:
+    @get("/{path:path}", sync_to_thread=False)
+    def anything(path: str) -> dict[str, Any]:  # another orders, say from a parallel test
+        return {"status": "ok", "service": "orders", "pid": os.getpid()}
+
+    impostor = BackgroundServer(Litestar([anything]))
+    await impostor.start()
+    ours = await asyncio.create_subprocess_exec("sleep", "30")  # never binds the port
+    try:
+        member = ServiceProcess("orders", impostor.port, tmp_path / "orders.log")
+        member.process = ours  # type: ignore[assignment]
+        assert not await asyncio.to_thread(member.ready)
+    finally:
+        ours.kill()
+        await ours.wait()
+        await impostor.stop()

@@ -5,6 +5,7 @@ signed-in user as a dependency.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
@@ -149,9 +150,10 @@ def create_app(
     dependencies: dict[str, Provide] | None = None,
 ) -> Litestar:
     @get("/healthz", include_in_schema=False, sync_to_thread=False)
-    def healthz() -> dict[str, str]:
-        # Liveness only: a database outage must not get every pod restarted.
-        return {"status": "ok", "service": platform.service}
+    def healthz() -> dict[str, str | int]:
+        # Liveness only: a database outage must not get every pod restarted. The pid lets a
+        # supervisor tell its own child from another process that took the port.
+        return {"status": "ok", "service": platform.service, "pid": os.getpid()}
 
     @get("/readyz", include_in_schema=False)
     async def readyz() -> Response[dict[str, Any]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from ticketing.stack.servers import python_env
+from ticketing.stack.servers import free_port, python_env
 
 SERVICES = ("auth", "tickets", "orders", "payments", "expiration", "moderation")
 DEFAULT_PORTS = {service: 8001 + i for i, service in enumerate(SERVICES)}
@@ -67,24 +67,33 @@ class ServiceProcess:
         return None if self.process is None else self.process.poll()
 
     def ready(self) -> bool:
+        """Our child answers on its port (not another process that took it) and is ready."""
         try:
+            health = httpx.get(f"{self.url}/healthz", timeout=1.0)
+            if self.process is None or health.json().get("pid") != self.process.pid:
+                return False
             return httpx.get(f"{self.url}/readyz", timeout=1.0).status_code == 200
-        except httpx.TransportError:
+        except (httpx.TransportError, ValueError):
             return False
+
+    def lost_its_port(self) -> bool:
+        return "address already in use" in self.log_tail(5).lower()
 
 
 @dataclass
 class Services:
     log_dir: Path
-    ports: Mapping[str, int]
+    ports: Mapping[str, int] | None = None  # None: free ports, found again if one is taken
     members: list[ServiceProcess] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
 
     def start(self, env: Mapping[str, str] | None = None) -> Services:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        base = {**python_env(), **(env or {})}
+        self.env = {**python_env(), **(env or {})}
         for name in SERVICES:
-            member = ServiceProcess(name, self.ports[name], self.log_dir / f"{name}.log")
-            member.start(base)
+            port = self.ports[name] if self.ports else free_port()
+            member = ServiceProcess(name, port, self.log_dir / f"{name}.log")
+            member.start(self.env)
             self.members.append(member)
         return self
 
@@ -92,7 +101,7 @@ class Services:
         deadline = time.monotonic() + timeout
         waiting = list(self.members)
         while waiting:
-            self.check_alive()
+            self.check_alive(restart_on_port_clash=True)
             waiting = [member for member in waiting if not member.ready()]
             if waiting and time.monotonic() > deadline:
                 names = ", ".join(m.name for m in waiting)
@@ -100,10 +109,19 @@ class Services:
                 raise ServiceFailed(f"not ready after {timeout:.0f} s: {names}\n{tails}")
             time.sleep(0.2)
 
-    def check_alive(self) -> None:
+    def check_alive(self, restart_on_port_clash: bool = False) -> None:
         for member in self.members:
             code = member.exited()
-            if code is not None:
+            if (
+                code is not None
+                and restart_on_port_clash
+                and not self.ports
+                and member.lost_its_port()
+            ):
+                # A free port can be taken by someone else between finding it and binding it.
+                member.port = free_port()
+                member.start(self.env)
+            elif code is not None:
                 raise ServiceFailed(
                     f"{member.name} exited with code {code}; its log ends:\n{member.log_tail()}"
                 )

@@ -29,7 +29,6 @@ from ticketing.stack.servers import (
     HOW_TO_START,
     EmbeddedMongo,
     answers,
-    free_port,
 )
 
 
@@ -123,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     logs = args.state_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    ports = DEFAULT_PORTS if args.service_ports == "fixed" else {s: free_port() for s in SERVICES}
+    ports = DEFAULT_PORTS if args.service_ports == "fixed" else None  # None: any free ports
     mongo: EmbeddedMongo | None = None
     services = Services(logs, ports)
     try:

@@ -1,5 +1,6 @@
 """The app plumbing every service shares, served for real (lifespan connects to real servers)."""
 
+import os
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -62,7 +63,8 @@ async def client(isolated: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/healthz")).json() == {"status": "ok", "service": "demo"}
+    health = (await client.get("/healthz")).json()
+    assert health == {"status": "ok", "service": "demo", "pid": os.getpid()}
     ready = await client.get("/readyz")
     assert ready.status_code == 200, ready.text
 
