@@ -18,7 +18,7 @@ import pytest
 T = TypeVar("T")
 
 
-def eventually(probe: Callable[[], T | None], within: float = 15.0) -> T:
+def eventually(probe: Callable[[], T | None], within: float = 30.0) -> T:
     deadline = time.monotonic() + within
     while True:
         result = probe()

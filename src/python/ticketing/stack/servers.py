@@ -8,6 +8,7 @@ otherwise the local default if it answers; for MongoDB an embedded SecantusDB
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -80,27 +81,31 @@ class EmbeddedMongo:
     def url(self) -> str:
         return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
 
-    def start(self, log_path: Path | None = None) -> EmbeddedMongo:
+    def start(self, log_path: Path | None = None, attempts: int = 3) -> EmbeddedMongo:
         if self.storage != ":memory:":
             Path(self.storage).mkdir(parents=True, exist_ok=True)
+        for _ in range(attempts):
+            process = self._spawn(log_path)
+            with contextlib.suppress(RuntimeError):  # it exited before answering
+                wait_until_answers(self.url, 30, process)
+                time.sleep(0.2)  # a port lost to a race shows as our child exiting at once
+            if process.poll() is None:
+                return self
+            self.port = free_port()
+        where = f"; see {log_path}" if log_path else ""
+        raise RuntimeError(f"the embedded MongoDB-wire server (SecantusDB) did not start{where}")
+
+    def _spawn(self, log_path: Path | None) -> subprocess.Popen[bytes]:
         out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        command = [sys.executable, "-m", "secantus", "--port", str(self.port)]
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "secantus",
-                "--port",
-                str(self.port),
-                "--storage-path",
-                self.storage,
-            ],
+            [*command, "--storage-path", self.storage],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=python_env(),
             start_new_session=True,  # Ctrl-C goes to the stack, which stops us in order
         )
-        wait_until_answers(self.url, 30, self.process)
-        return self
+        return self.process
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
