@@ -21,12 +21,12 @@ from ticketing.tickets.app import create_app as tickets_app
 from ticketing.tickets.settings import TicketsSettings
 
 APPS: dict[str, Callable[[], Litestar]] = {
-    "auth": lambda: auth_app(AuthSettings()),
-    "tickets": lambda: tickets_app(TicketsSettings()),
-    "orders": lambda: orders_app(OrdersSettings()),
-    "payments": lambda: payments_app(PaymentsSettings()),
-    "expiration": lambda: expiration_app(ExpirationSettings()),
-    "moderation": lambda: moderation_app(ModerationSettings()),
+    "auth": lambda: auth_app(AuthSettings(ticketing_profile="dev")),
+    "tickets": lambda: tickets_app(TicketsSettings(ticketing_profile="dev")),
+    "orders": lambda: orders_app(OrdersSettings(ticketing_profile="dev")),
+    "payments": lambda: payments_app(PaymentsSettings(ticketing_profile="dev")),
+    "expiration": lambda: expiration_app(ExpirationSettings(ticketing_profile="dev")),
+    "moderation": lambda: moderation_app(ModerationSettings(ticketing_profile="dev")),
 }
 EXPECTED = {
     "auth": (set(), set()),

@@ -23,6 +23,12 @@ SETTINGS: list[type[BaseSettings]] = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def dev_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dev profile unless a test asks for production, so each test sees only its variable."""
+    monkeypatch.setenv("TICKETING_PROFILE", "dev")
+
+
 @pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: s.__name__)
 def test_every_variable_is_documented_in_env_example(settings: type[BaseSettings]) -> None:
     example = Path(".env.example").read_text()
@@ -69,3 +75,41 @@ def test_secrets_are_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigurationError) as raised:
         load(PaymentsSettings)
     assert "pk_live_secret_value" not in str(raised.value)
+
+
+def test_the_production_profile_is_the_default_and_names_what_to_configure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TICKETING_PROFILE")
+    with pytest.raises(ConfigurationError) as raised:
+        load(AuthSettings)
+    message = str(raised.value)
+    assert "production profile refuses the embedded identity" in message
+    assert "KRATOS_PUBLIC_URL" in message
+    assert "TICKETING_PROFILE=dev" in message
+
+
+ORY = {
+    "KRATOS_PUBLIC_URL": "http://kratos:4433",
+    "KRATOS_ADMIN_URL": "http://kratos:4434",
+    "KETO_READ_URL": "http://keto:4466",
+    "KETO_WRITE_URL": "http://keto:4467",
+}
+
+
+def test_production_sets_secure_cookies_and_refuses_insecure_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TICKETING_PROFILE", "production")
+    for name, value in ORY.items():
+        monkeypatch.setenv(name, value)
+    assert load(AuthSettings).secure_cookies is True
+    monkeypatch.setenv("COOKIE_SECURE", "false")
+    with pytest.raises(ConfigurationError, match="session cookies without Secure"):
+        load(AuthSettings)
+
+
+def test_the_dev_profile_allows_the_embedded_parts() -> None:
+    settings = load(AuthSettings)
+    assert settings.uses_ory is False
+    assert settings.secure_cookies is False  # the stack serves plain http://127.0.0.1

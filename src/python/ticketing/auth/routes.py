@@ -51,7 +51,7 @@ def signed_in(session: Session, settings: AuthSettings, status_code: int) -> Res
         value=session.token,
         httponly=True,
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=settings.secure_cookies,
         max_age=settings.session_ttl_seconds,
     )
     body = SignedIn(id=session.principal.id, email=session.principal.email, token=session.token)

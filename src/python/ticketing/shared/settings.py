@@ -7,7 +7,7 @@ expected, instead of a traceback from deep inside a driver.
 
 from __future__ import annotations
 
-from typing import Self, TypeVar
+from typing import Literal, Self, TypeVar
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,10 +17,17 @@ class ConfigurationError(SystemExit):
     """Raised at start-up for bad configuration; exits with the message instead of a trace."""
 
 
+Profile = Literal["dev", "production"]
+
+
 class ServiceSettings(BaseSettings):
     """What every service reads. Variable names are the field names in upper case."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    # `dev` (what stack:up and the tests set) allows the embedded identity and permission
+    # engine, an embedded MongoDB-wire server and insecure cookies; `production` refuses them.
+    ticketing_profile: Profile = "production"
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -62,6 +69,30 @@ class ServiceSettings(BaseSettings):
                 " set all four to use Ory, or none for the embedded engine"
             )
         return self
+
+    def dev_only(self) -> list[str]:
+        """What this configuration uses that only the dev profile allows, and what to set."""
+        if self.uses_ory:
+            return []
+        return [
+            "the embedded identity and permission engine (set KRATOS_PUBLIC_URL,"
+            " KRATOS_ADMIN_URL, KETO_READ_URL and KETO_WRITE_URL to use Ory)"
+        ]
+
+    @model_validator(mode="after")
+    def _production_refuses_dev_parts(self) -> Self:
+        found = self.dev_only() if self.ticketing_profile == "production" else []
+        if found:
+            raise ValueError(
+                "the production profile refuses "
+                + "; ".join(found)
+                + ". On a developer machine, set TICKETING_PROFILE=dev instead"
+            )
+        return self
+
+    @property
+    def is_dev(self) -> bool:
+        return self.ticketing_profile == "dev"
 
     @property
     def uses_ory(self) -> bool:

@@ -115,7 +115,8 @@ def report(services: Services, gateway: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
-    env = dict(os.environ)
+    # The embedded parts below are for developer machines: say so explicitly.
+    env = {"TICKETING_PROFILE": "dev", **os.environ}
     problems = missing_servers(env)
     if problems:
         print("ticketing stack: cannot start:\n  " + "\n  ".join(problems), file=sys.stderr)

@@ -52,6 +52,7 @@ async def isolated(servers: Servers) -> AsyncIterator[dict[str, Any]]:
 
 def isolation(servers: Servers, tag: str) -> dict[str, Any]:
     return {
+        "ticketing_profile": "dev",  # embedded identity, permissions and MongoDB-wire server
         "mongodb_url": servers.mongodb_url,
         "rabbitmq_url": servers.rabbitmq_url,
         "redis_url": servers.redis_url,
