@@ -32,6 +32,8 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    # Addresses (comma-separated, or *) of the proxies whose X-Forwarded-For is believed.
+    forwarded_allow_ips: str = "127.0.0.1"
 
     mongodb_url: str = Field(default="mongodb://127.0.0.1:27017", pattern="^mongodb(\\+srv)?://")
     # Each service keeps its own database, named <prefix>_<service>.
@@ -111,8 +113,10 @@ def load(settings_type: type[S]) -> S:
         return settings_type()
     except ValidationError as exc:
         problems = []
+        prefix = str(settings_type.model_config.get("env_prefix") or "")
         for error in exc.errors():
             name = "_".join(str(part) for part in error["loc"]).upper()
+            name = f"{prefix}{name}" if name else name
             if not name:  # a rule across several variables: its message names them
                 problems.append(f"  {error['msg'].removeprefix('Value error, ')}")
             elif "SECRET" in name or "KEY" in name:

@@ -1,1 +1,1 @@
-"""Runs the whole platform on one machine: embedded servers, the services and a gateway."""
+"""Runs the whole platform on one machine: embedded servers, the services, the nginx edge."""

@@ -20,14 +20,6 @@ from ticketing.stack.servers import free_port, python_env
 
 SERVICES = ("auth", "tickets", "orders", "payments", "expiration", "moderation")
 DEFAULT_PORTS = {service: 8001 + i for i, service in enumerate(SERVICES)}
-# Where the gateway (and the Ingress in the cluster) sends each HTTP prefix.
-PREFIXES = {
-    "/api/users": "auth",
-    "/api/tickets": "tickets",
-    "/api/orders": "orders",
-    "/api/payments": "payments",
-    "/api/moderations": "moderation",
-}
 
 
 class ServiceFailed(RuntimeError):

@@ -1,28 +1,27 @@
 """Run the whole platform on this machine: ``./pants run src/python/ticketing/stack:up``.
 
-Every service runs as its own process behind a gateway on http://127.0.0.1:8080 that routes
-the HTTP prefixes as the Ingress does in the cluster. Embedded defaults stand in for what is
-not configured: a SecantusDB MongoDB-wire server when MONGODB_URL is unset, the embedded
-identity and permission engine when Ory is not configured, the Stripe stand-in when no
-Stripe key is set. RabbitMQ and Redis must answer at RABBITMQ_URL / REDIS_URL (default: the
+Every service runs as its own process behind the edge, nginx on http://127.0.0.1:8080, which
+routes the HTTP prefixes as the Ingress does in the cluster (one routing table: edge.ROUTES).
+The services run in the dev profile, so embedded defaults stand in for what is not
+configured: a SecantusDB MongoDB-wire server when MONGODB_URL is unset, the embedded identity
+and permission engine when Ory is not configured, the Stripe stand-in when no Stripe key is
+set. RabbitMQ and Redis must answer at RABBITMQ_URL / REDIS_URL (default: the
 local ones). Ctrl-C or SIGTERM stops everything; so does any service dying.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from types import FrameType
 
-import uvicorn
-
-from ticketing.stack.gateway import Gateway
-from ticketing.stack.processes import DEFAULT_PORTS, PREFIXES, SERVICES, ServiceFailed, Services
+from ticketing.shared.settings import load
+from ticketing.stack.edge import ROUTES, Edge, EdgeSettings
+from ticketing.stack.processes import DEFAULT_PORTS, SERVICES, ServiceFailed, Services
 from ticketing.stack.servers import (
     DEFAULT_RABBITMQ_URL,
     DEFAULT_REDIS_URL,
@@ -42,8 +41,8 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run the Ticketing platform on this machine.")
-    parser.add_argument("--port", type=int, default=8080, help="gateway port (0: any free port)")
-    parser.add_argument("--host", default="127.0.0.1", help="gateway address")
+    parser.add_argument("--port", type=int, default=8080, help="edge port (0: any free port)")
+    parser.add_argument("--host", default="127.0.0.1", help="edge address")
     parser.add_argument("--state-dir", type=Path, default=Path(".stack"), help="data and logs")
     parser.add_argument(
         "--ephemeral", action="store_true", help="keep the embedded MongoDB in memory only"
@@ -70,41 +69,19 @@ def missing_servers(env: dict[str, str]) -> list[str]:
     return problems
 
 
-async def serve_gateway(services: Services, host: str, port: int) -> None:
-    """Serve until Ctrl-C/SIGTERM, or until a service dies (then raise ServiceFailed)."""
-    routes = {prefix: services.urls()[name] for prefix, name in PREFIXES.items()}
-    server = uvicorn.Server(
-        uvicorn.Config(Gateway(routes), host=host, port=port, log_level="warning", lifespan="on")
-    )
-    failure: list[ServiceFailed] = []
-
-    async def watch() -> None:
-        while not server.should_exit:
-            try:
-                services.check_alive()
-            except ServiceFailed as exc:
-                failure.append(exc)
-                server.should_exit = True
-            await asyncio.sleep(0.5)
-
-    watcher = asyncio.create_task(watch())
-    serving = asyncio.create_task(server.serve())
-    while not server.started and not serving.done():  # uvicorn has no "started" event
-        await asyncio.wait({serving}, timeout=0.05)
-    if server.started:
-        bound = server.servers[0].sockets[0].getsockname()[1]
-        report(services, f"http://{host}:{bound}")
-    await serving
-    watcher.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await watcher
-    if failure:
-        raise failure[0]
+def serve(services: Services, edge: Edge) -> None:
+    """Run until Ctrl-C/SIGTERM; raise ServiceFailed when a service or the edge dies."""
+    report(services, edge.url)
+    while True:
+        services.check_alive()
+        if not edge.alive():
+            raise ServiceFailed(f"the edge (nginx) exited; see {edge.run_dir / 'error.log'}")
+        time.sleep(0.5)
 
 
 def report(services: Services, gateway: str) -> None:
     print(f"\nTicketing is ready at {gateway}", flush=True)
-    for prefix, name in PREFIXES.items():
+    for prefix, name in ROUTES.items():
         print(f"  {gateway}{prefix:<18} -> {name:<11} {services.urls()[name]}")
     print(
         f"  {'(no HTTP API)':<{len(gateway) + 18}} -> expiration  {services.urls()['expiration']}"
@@ -126,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     ports = DEFAULT_PORTS if args.service_ports == "fixed" else None  # None: any free ports
     mongo: EmbeddedMongo | None = None
     services = Services(logs, ports)
+    edge: Edge | None = None
+    edge_settings = load(EdgeSettings)  # exits naming a bad EDGE_* variable
     try:
         if not env.get("MONGODB_URL"):
             storage = ":memory:" if args.ephemeral else str(args.state_dir / "mongo")
@@ -135,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"starting {', '.join(SERVICES)}", flush=True)
         services.start(env)
         services.wait_ready()
-        asyncio.run(serve_gateway(services, args.host, args.port))
+        run_dir = (args.state_dir / "edge").resolve()
+        edge = Edge(services.urls(), run_dir, args.host, args.port, edge_settings).start()
+        serve(services, edge)
     except (ServiceFailed, RuntimeError, TimeoutError) as exc:
         print(f"ticketing stack: {exc}", file=sys.stderr)
         return 1
@@ -143,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         print("stopping the services", flush=True)
+        if edge is not None:
+            edge.stop()
         services.stop()
         if mongo is not None:
             mongo.stop()
