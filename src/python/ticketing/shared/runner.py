@@ -24,4 +24,8 @@ def serve(create_app: Callable[[S], Litestar], settings_type: type[S], service: 
         log_config=None,  # our JSON logs, not uvicorn's text ones
         access_log=False,  # the request-id middleware logs each request
         timeout_graceful_shutdown=10,
+        server_header=False,
+        # The client address comes from X-Forwarded-For only when the edge sent it.
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )

@@ -6,6 +6,7 @@ signed-in user as a dependency.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
@@ -27,13 +28,17 @@ from litestar.plugins.problem_details import (
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 
 from ticketing.shared import asyncapi
-from ticketing.shared.errors import DomainError, InvalidInput, Unauthenticated
+from ticketing.shared.errors import DomainError, InvalidInput, TooManyRequests, Unauthenticated
 from ticketing.shared.identity import KRATOS_COOKIE, SESSION_COOKIE, Credentials, Principal
 from ticketing.shared.platform import Platform
 
 log = structlog.get_logger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
 PROBLEM_TYPE = "https://ticketing.dev/problems/"
+# An incoming request id is kept only if it is a short token (as the edge does); anything
+# else, non-ASCII or control characters included, is replaced, never echoed.
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,64}")
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 def problem(
@@ -55,6 +60,8 @@ def _from_domain(exc: DomainError) -> ProblemDetailsException:
         extra["errors"] = [{"field": extra.pop("field"), "message": exc.detail, "source": "body"}]
     result = problem(exc.status, exc.detail, exc.slug, **extra)
     result.title = exc.title
+    if isinstance(exc, TooManyRequests):
+        result.headers = {"Retry-After": str(exc.retry_after)}
     return result
 
 
@@ -83,8 +90,8 @@ def _request_id_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid4().hex
+        given = dict(scope["headers"]).get(b"x-request-id", b"")
+        request_id = given.decode() if _REQUEST_ID.fullmatch(given) else uuid4().hex
         structlog.contextvars.bind_contextvars(request_id=request_id)
         status = 500
         started = time.perf_counter()
@@ -110,6 +117,23 @@ def _request_id_middleware(app: ASGIApp) -> ASGIApp:
             structlog.contextvars.unbind_contextvars("request_id")
 
     return middleware
+
+
+def _is_json(media_type: str) -> bool:
+    media_type = media_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+async def require_json_body(request: Request[Any, Any, Any]) -> None:
+    """A body must be declared JSON: a form or text/plain post from another site is a 415,
+    not a request carried out (browsers send those cross-site without asking)."""
+    if request.method not in _BODY_METHODS:
+        return
+    has_body = request.headers.get("content-length", "0") != "0" or (
+        "transfer-encoding" in request.headers
+    )
+    if has_body and not _is_json(request.headers.get("content-type", "")):
+        raise problem(415, "Send the body as JSON with Content-Type: application/json.")
 
 
 # --- the signed-in user ----------------------------------------------------------------------
@@ -196,6 +220,7 @@ def create_app(
         ],
         exception_handlers={Exception: _internal_error},
         middleware=[_request_id_middleware],
+        before_request=require_json_body,
         lifespan=[lifespan],
         state=State({"platform": platform}),  # for tests and tools; handlers use the dependency
         openapi_config=OpenAPIConfig(

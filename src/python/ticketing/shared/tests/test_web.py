@@ -167,3 +167,42 @@ async def test_openapi_and_asyncapi_are_served(client: httpx.AsyncClient) -> Non
     assert "/things" in openapi["paths"]
     asyncapi = (await client.get("/asyncapi.json")).json()
     assert asyncapi["asyncapi"] == "3.0.0"
+
+
+@pytest.mark.parametrize("sent", ["retry-€", "a\x01b", "x" * 65, "two words"])
+async def test_a_request_id_that_is_not_a_short_token_is_replaced_not_a_500(
+    client: httpx.AsyncClient, sent: str
+) -> None:
+    headers = {"X-Request-ID": sent.encode()}
+    response = await client.post("/things", json={"name": "a", "count": 1}, headers=headers)
+    assert response.status_code == 201, response.text
+    assert response.headers["x-request-id"] != sent
+    assert len(response.headers["x-request-id"]) == 32  # a new uuid4 hex
+
+
+async def test_a_short_token_request_id_is_kept(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz", headers={"X-Request-ID": "edge-1.a_B"})
+    assert response.headers["x-request-id"] == "edge-1.a_B"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""],
+)
+async def test_a_body_that_is_not_declared_json_is_a_415(
+    client: httpx.AsyncClient, content_type: str
+) -> None:
+    response = await client.post(
+        "/things", content=b'{"name": "a", "count": 1}', headers={"Content-Type": content_type}
+    )
+    assert response.status_code == 415, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "application/json" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/merge-patch+json"])
+async def test_json_media_types_are_accepted(client: httpx.AsyncClient, content_type: str) -> None:
+    response = await client.post(
+        "/things", content=b'{"name": "a", "count": 1}', headers={"Content-Type": content_type}
+    )
+    assert response.status_code == 201, response.text
