@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import re
+from typing import TYPE_CHECKING
 
 from ticketing.auth.models import User
 from ticketing.shared.errors import Conflict, InvalidInput, NotFound, Unauthenticated
@@ -18,6 +19,9 @@ from ticketing.shared.identity import (
     Session,
 )
 from ticketing.shared.persistence import DuplicateKeyError
+
+if TYPE_CHECKING:
+    from ticketing.auth.throttle import SignInThrottle
 
 EMAIL_MAX = 254
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -45,6 +49,21 @@ def checked_password(password: str, email: str) -> str:
     ):
         raise InvalidInput(f"password must be {PASSWORD_RULES}", field="password")
     return password
+
+
+# Failed sign-ins: a few are free, then each one locks the account (or the address) out for
+# twice as long as the last, up to a cap. An address gets more free attempts than an account:
+# a venue or an office signs many people in from one address.
+FREE_ATTEMPTS = {"account": 5, "address": 50}
+FAILURE_WINDOW_SECONDS = 15 * 60
+LOCKOUT_CAP_SECONDS = 15 * 60
+
+
+def lockout_seconds(failures: int, free: int) -> int:
+    """How long to refuse sign-ins after ``failures`` failures in the window (0: not at all)."""
+    if failures <= free:
+        return 0
+    return min(LOCKOUT_CAP_SECONDS, 2 ** min(failures - free - 1, 20))
 
 
 WEBHOOK_HEADER = "X-Webhook-Secret"
@@ -78,11 +97,19 @@ async def sign_up(identity: IdentityPort, email: str, password: str) -> Session:
     return await identity.login(email, password)
 
 
-async def sign_in(identity: IdentityPort, email: str, password: str) -> Session:
+async def sign_in(
+    identity: IdentityPort, throttle: SignInThrottle, email: str, password: str, address: str
+) -> Session:
+    """The same answer, after the same work, for an unknown address as for a wrong password."""
+    email = email.strip().lower()
+    await throttle.check(email, address)
     try:
-        return await identity.login(email.strip().lower(), password)
+        session = await identity.login(email, password)
     except InvalidCredentials:
+        await throttle.failed(email, address)
         raise Unauthenticated("wrong email or password") from None
+    await throttle.succeeded(email, address)
+    return session
 
 
 async def sign_out(identity: IdentityPort, token: str | None) -> None:

@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import Cookie
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from ticketing.auth import domain
 from ticketing.auth.domain import WEBHOOK_HEADER
 from ticketing.auth.settings import AuthSettings
+from ticketing.auth.throttle import SignInThrottle
 from ticketing.shared.identity import SESSION_COOKIE, Principal, Session
 from ticketing.shared.platform import Platform
 from ticketing.shared.web import credentials
@@ -61,6 +62,8 @@ def signed_in(session: Session, settings: AuthSettings, status_code: int) -> Res
 class UsersController(Controller):
     path = "/api/users"
     tags = ["users"]
+    # Answers carry session tokens and who is signed in: no cache may keep them.
+    cache_control = CacheControlHeader(no_store=True)
 
     @post("/signup", description=f"Password rules: {domain.PASSWORD_RULES}.")
     async def sign_up(
@@ -72,10 +75,18 @@ class UsersController(Controller):
 
     @post("/signin")
     async def sign_in(
-        self, data: JSONBody[Credentials], platform: NamedDependency[Platform[AuthSettings]]
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[Credentials],
+        platform: NamedDependency[Platform[AuthSettings]],
+        throttle: NamedDependency[SignInThrottle],
     ) -> Response[SignedIn]:
-        """Sign in; 401 for a wrong email or password, without saying which."""
-        session = await domain.sign_in(platform.identity, data.email, data.password)
+        """Sign in; 401 for a wrong email or password, without saying which; 429 with
+        Retry-After after repeated failures for the account or from the address."""
+        address = request.client.host if request.client else "unknown"
+        session = await domain.sign_in(
+            platform.identity, throttle, data.email, data.password, address
+        )
         return signed_in(session, platform.settings, 200)
 
     @post("/signout", status_code=204)

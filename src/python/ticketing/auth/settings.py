@@ -8,6 +8,8 @@ class AuthSettings(ServiceSettings):
     # Send the session cookie over HTTPS only. Unset: on in the production profile, off in dev
     # (where the stack serves plain http://127.0.0.1).
     cookie_secure: bool | None = None
+    # Failed sign-ins are counted in Redis under this prefix (see throttle.py).
+    sign_in_key_prefix: str = Field(default="ticketing:signin", pattern="^[A-Za-z0-9:_-]+$")
 
     @property
     def secure_cookies(self) -> bool:

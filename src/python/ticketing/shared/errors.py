@@ -44,6 +44,16 @@ class Conflict(DomainError):
     status, slug, title = 409, "conflict", "Conflict with the current state"
 
 
+class TooManyRequests(DomainError):
+    """Slow down: ``retry_after`` seconds (sent as the Retry-After header)."""
+
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
 class UpstreamFailed(DomainError):
     """A third party (Stripe, say) failed us; the request may be retried."""
 

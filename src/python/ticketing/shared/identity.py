@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from uuid import uuid4
@@ -100,6 +102,31 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): the library's defaults
+# (64 MiB, 3 passes, 4 lanes) made a dozen concurrent sign-ups take seconds on two cores.
+# Hashes carry their parameters, so older hashes still verify.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# Hashing runs off the event loop on at most one thread per core: a burst of sign-ins (an
+# attack included) queues for the hasher instead of starving every other request.
+_HASHING = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="argon2")
+# Verified when the email is unknown, so that answer takes as long as a wrong password.
+_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.get_running_loop().run_in_executor(_HASHING, HASHER.hash, password)
+
+
+async def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        await asyncio.get_running_loop().run_in_executor(
+            _HASHING, HASHER.verify, password_hash, password
+        )
+    except (VerificationError, InvalidHashError):
+        return False
+    return True
+
+
 class EmbeddedIdentity:
     """Identities and sessions in a MongoDB database every service shares, as they share Kratos.
 
@@ -115,7 +142,6 @@ class EmbeddedIdentity:
         self._client = client
         self._database = database
         self._ttl = session_ttl
-        self._hasher = PasswordHasher()
 
     async def init(self) -> None:
         await init_beanie(
@@ -126,9 +152,7 @@ class EmbeddedIdentity:
         await self._client.admin.command("ping")
 
     async def register(self, email: str, password: str) -> Principal:
-        # Hashing is deliberately slow CPU work: off the event loop, which serves everyone.
-        password_hash = await asyncio.to_thread(self._hasher.hash, password)
-        identity = StoredIdentity(email=email, password_hash=password_hash)
+        identity = StoredIdentity(email=email, password_hash=await hash_password(password))
         try:
             await identity.insert()
         except DuplicateKeyError:
@@ -137,12 +161,9 @@ class EmbeddedIdentity:
 
     async def login(self, email: str, password: str) -> Session:
         identity = await StoredIdentity.find_one(StoredIdentity.email == email)
-        try:
-            if identity is None:
-                raise InvalidCredentials
-            await asyncio.to_thread(self._hasher.verify, identity.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            raise InvalidCredentials from None
+        known = identity.password_hash if identity else _DUMMY_HASH
+        if not await password_matches(known, password) or identity is None:
+            raise InvalidCredentials
         token = secrets.token_urlsafe(32)
         expires_at = datetime.now(UTC) + self._ttl
         await StoredSession(

@@ -61,6 +61,7 @@ def isolation(servers: Servers, tag: str) -> dict[str, Any]:
         "event_exchange": tag,
         "expiration_queue": f"{tag}:expirations",
         "moderation_queue": f"{tag}:moderation",
+        "sign_in_key_prefix": f"{tag}:signin",
     }
 
 
