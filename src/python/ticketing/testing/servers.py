@@ -1,7 +1,7 @@
 """Finding the real servers for a test run, in the order the README gives.
 
-MongoDB-wire: ``MONGODB_URL``, else an embedded SecantusDB started once per test process,
-else a MongoDB container where a Docker engine answers. RabbitMQ and Redis: their URL
+MongoDB-wire: ``MONGODB_URL``, else an embedded SecantusDB started once per test process
+(it always can be: it is a Python package). RabbitMQ and Redis: their URL
 variable, else the local default, else a container. No server means a failed run with a
 message saying what to start, never a silent skip.
 """
@@ -45,12 +45,7 @@ def docker_answers() -> bool:
 
 @contextlib.contextmanager
 def _container(kind: str) -> Iterator[str]:
-    if kind == "mongodb":
-        from testcontainers.mongodb import MongoDbContainer
-
-        with MongoDbContainer("mongo:7") as mongo:
-            yield mongo.get_connection_url()
-    elif kind == "rabbitmq":
+    if kind == "rabbitmq":
         from testcontainers.rabbitmq import RabbitMqContainer
 
         with RabbitMqContainer("rabbitmq:3.13") as rabbit:
