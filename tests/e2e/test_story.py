@@ -94,7 +94,8 @@ def test_seller_lists_buyer_finds_orders_and_pays(seller: User, buyer: User) -> 
     title = f"Night at the Opera {uuid4().hex[:6]}"
     ticket = seller.list_ticket(title)
 
-    found = buyer.call("GET", "tickets", "/api/tickets", params={"title": title.upper()}).json()
+    search = {"title": title.upper()}
+    found = buyer.call("GET", "tickets", "/api/tickets", params=search).json()["results"]
     assert [t["id"] for t in found] == [ticket["id"]]
 
     response = buyer.order(ticket["id"])

@@ -84,7 +84,7 @@ class Demo:
         self.until("moderation", approved)
         self.say("moderation approved the ticket")
 
-        found = self.call("GET", "/api/tickets", 200, params={"title": title.lower()})
+        found = self.call("GET", "/api/tickets", 200, params={"title": title.lower()})["results"]
         self.say(f"buyer searched for '{title.lower()}': {len(found)} found")
 
         def ordered() -> dict[str, Any] | None:

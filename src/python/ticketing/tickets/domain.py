@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
+import msgspec
 from beanie import SortDirection
+from bson import Decimal128
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing.shared import events
@@ -80,11 +87,99 @@ async def get(ticket_id: str) -> Ticket:
     return ticket
 
 
-async def search(title: str | None, limit: int, offset: int) -> list[Ticket]:
-    query = {"title": {"$regex": re.escape(title), "$options": "i"}} if title else {}
-    oldest_first = [("created_at", SortDirection.ASCENDING), ("_id", SortDirection.ASCENDING)]
-    found = Ticket.find(query).sort(oldest_first).skip(offset).limit(limit)
-    return await found.to_list()
+class Sort(StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+
+
+# Each order is a key and the id after it, so that pages never overlap or skip a ticket.
+SORT_KEYS = {
+    Sort.NEWEST: ("created_at", -1),
+    Sort.OLDEST: ("created_at", 1),
+    Sort.PRICE_ASC: ("price", 1),
+    Sort.PRICE_DESC: ("price", -1),
+}
+SEARCH_MAX = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    results: list[Ticket]
+    next: str | None  # the cursor of the next page, None on the last
+
+
+def encode_cursor(sort: Sort, ticket: Ticket) -> str:
+    """An opaque cursor: the sort, and the last ticket's sort key and id."""
+    field, _ = SORT_KEYS[sort]
+    key = ticket.created_at.isoformat() if field == "created_at" else str(ticket.price)
+    return base64.urlsafe_b64encode(msgspec.json.encode([sort.value, key, ticket.id])).decode()
+
+
+def decode_cursor(sort: Sort, cursor: str) -> tuple[datetime | Decimal128, str]:
+    try:
+        cursor_sort, key, ticket_id = msgspec.json.decode(
+            base64.urlsafe_b64decode(cursor.encode()), type=tuple[str, str, str]
+        )
+        field, _ = SORT_KEYS[Sort(cursor_sort)]
+        value = datetime.fromisoformat(key) if field == "created_at" else Decimal128(key)
+    except (ValueError, TypeError, msgspec.ValidationError, msgspec.DecodeError):
+        raise InvalidInput("cursor is not one this API gave out", field="cursor") from None
+    if cursor_sort != sort.value:
+        raise InvalidInput("cursor belongs to another sort order", field="cursor")
+    return value, ticket_id
+
+
+def page_filter(sort: Sort, after: tuple[datetime | Decimal128, str] | None) -> dict[str, Any]:
+    """What comes after ``after`` (key, id) in ``sort`` order: keyset pagination, so a page
+    stays the same while tickets are added before it."""
+    if after is None:
+        return {}
+    field, direction = SORT_KEYS[sort]
+    beyond = "$gt" if direction == 1 else "$lt"
+    key, ticket_id = after
+    return {"$or": [{field: {beyond: key}}, {field: key, "_id": {beyond: ticket_id}}]}
+
+
+def search_filter(
+    title: str | None, min_price: Decimal | None, max_price: Decimal | None
+) -> dict[str, Any]:
+    query: dict[str, Any] = {}
+    if title:
+        if len(title) > SEARCH_MAX:
+            raise InvalidInput(f"title must be at most {SEARCH_MAX} characters", field="title")
+        query["title"] = {"$regex": re.escape(title), "$options": "i"}
+    for name, bound in (("min_price", min_price), ("max_price", max_price)):
+        if bound is not None and not (bound.is_finite() and bound >= 0):
+            raise InvalidInput(f"{name} must be a number, 0 or more", field=name)
+    if min_price is not None and max_price is not None and min_price > max_price:
+        raise InvalidInput("min_price must not exceed max_price", field="min_price")
+    bounds = {"$gte": min_price, "$lte": max_price}
+    price = {op: Decimal128(str(v)) for op, v in bounds.items() if v is not None}
+    if price:
+        query["price"] = price
+    return query
+
+
+async def search(
+    title: str | None,
+    sort: Sort = Sort.NEWEST,
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+    offset: int = 0,
+) -> Page:
+    after = decode_cursor(sort, cursor) if cursor else None
+    query = {**search_filter(title, min_price, max_price)}
+    keyset = page_filter(sort, after)
+    query = {"$and": [query, keyset]} if query and keyset else query or keyset
+    field, direction = SORT_KEYS[sort]
+    order = [(field, SortDirection(direction)), ("_id", SortDirection(direction))]
+    found = await Ticket.find(query).sort(order).skip(offset).limit(limit + 1).to_list()
+    more = len(found) > limit
+    return Page(found[:limit], encode_cursor(sort, found[limit - 1]) if more else None)
 
 
 async def update(

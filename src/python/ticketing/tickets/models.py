@@ -26,4 +26,8 @@ class Ticket(VersionedDocument):
 
     class Settings:
         name = "tickets"
-        indexes = [IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)])]
+        # The sort orders of the listing (tickets.domain.SORT_KEYS), each with the id after it.
+        indexes = [
+            IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)]),
+            IndexModel([("price", ASCENDING), ("_id", ASCENDING)]),
+        ]

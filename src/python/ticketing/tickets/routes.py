@@ -46,6 +46,11 @@ class TicketOut(msgspec.Struct):
         )
 
 
+class TicketPage(msgspec.Struct):
+    results: list[TicketOut]
+    next: str | None
+
+
 class TicketsController(Controller):
     path = "/api/tickets"
     tags = ["tickets"]
@@ -63,12 +68,20 @@ class TicketsController(Controller):
     @get("/")
     async def search(
         self,
-        title: FromQuery[str | None] = None,
+        title: Annotated[str | None, QueryParameter(max_length=domain.SEARCH_MAX)] = None,
+        sort: FromQuery[domain.Sort] = domain.Sort.NEWEST,
+        min_price: Annotated[Decimal | None, QueryParameter(description="0 or more")] = None,
+        max_price: Annotated[Decimal | None, QueryParameter(description="0 or more")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        cursor: Annotated[str | None, QueryParameter(max_length=300)] = None,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
-    ) -> list[TicketOut]:
-        """Tickets whose title contains ``title`` (any case), oldest first."""
-        return [TicketOut.of(t) for t in await domain.search(title, limit, offset)]
+    ) -> TicketPage:
+        """Tickets whose title contains ``title`` (any case) and whose price is within
+        ``min_price``..``max_price``, newest first unless ``sort`` says otherwise. ``next`` is
+        the ``cursor`` of the following page (null on the last): pages stay the same while
+        tickets are added. ``offset`` still skips that many, as before."""
+        page = await domain.search(title, sort, min_price, max_price, limit, cursor, offset)
+        return TicketPage([TicketOut.of(t) for t in page.results], page.next)
 
     @get("/{ticket_id:str}")
     async def read(self, ticket_id: FromPath[str]) -> TicketOut:

@@ -111,23 +111,80 @@ async def test_listing_needs_a_signed_in_user(world: World) -> None:
     assert response.status_code == 401
 
 
-async def test_search_is_case_insensitive_paginated_and_stable(world: World) -> None:
+async def search(world: World, **params: Any) -> dict[str, Any]:
+    response = await world.client.get("/api/tickets", params=params)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def titles(page: dict[str, Any]) -> list[str]:
+    return [t["title"] for t in page["results"]]
+
+
+async def test_search_is_case_insensitive_and_newest_first(world: World) -> None:
     for title in ["Rock Night", "jazz evening", "ROCK matinee", "Opera (gala)"]:
         await list_ticket(world, title)
-    found = (await world.client.get("/api/tickets", params={"title": "rock"})).json()
-    assert [t["title"] for t in found] == ["Rock Night", "ROCK matinee"]
-    page1 = (await world.client.get("/api/tickets", params={"limit": 2})).json()
-    page2 = (await world.client.get("/api/tickets", params={"limit": 2, "offset": 2})).json()
-    assert [t["title"] for t in page1 + page2] == [
-        "Rock Night",
-        "jazz evening",
-        "ROCK matinee",
-        "Opera (gala)",
+    assert titles(await search(world, title="rock")) == ["ROCK matinee", "Rock Night"]
+    assert titles(await search(world, title="(gala")) == ["Opera (gala)"]
+    oldest = await search(world, sort="oldest", limit=2, offset=2)  # offset still works
+    assert titles(oldest) == ["ROCK matinee", "Opera (gala)"]
+
+
+async def test_next_pages_stay_stable_while_tickets_are_added(world: World) -> None:
+    for i in range(5):
+        await list_ticket(world, f"Gig {i}")
+    first = await search(world, limit=2)
+    assert titles(first) == ["Gig 4", "Gig 3"]
+    await list_ticket(world, "Gig new")  # newer than everything: it must not shift the pages
+    second = await search(world, limit=2, cursor=first["next"])
+    third = await search(world, limit=2, cursor=second["next"])
+    assert titles(second) == ["Gig 2", "Gig 1"]
+    assert titles(third) == ["Gig 0"]
+    assert third["next"] is None
+
+
+async def test_sort_by_price_and_filter_by_price_range(world: World) -> None:
+    for title, price in [("A", "30.00"), ("B", "10.50"), ("C", "20.00"), ("D", "20.00")]:
+        await list_ticket(world, title, price)
+    cheap_first = await search(world, sort="price_asc", limit=3)
+    rest = await search(world, sort="price_asc", limit=3, cursor=cheap_first["next"])
+    assert [t["price"] for t in cheap_first["results"] + rest["results"]] == [
+        "10.50",
+        "20.00",
+        "20.00",
+        "30.00",
     ]
-    special = (await world.client.get("/api/tickets", params={"title": "(gala"})).json()
-    assert [t["title"] for t in special] == ["Opera (gala)"]
-    assert (await world.client.get("/api/tickets", params={"limit": 0})).status_code == 400
-    assert (await world.client.get("/api/tickets", params={"offset": -1})).status_code == 400
+    assert sorted(titles(cheap_first))[1:] == ["C", "D"]  # equal prices, each exactly once
+    ranged = await search(world, sort="price_desc", min_price="15", max_price="25")
+    assert [t["price"] for t in ranged["results"]] == ["20.00", "20.00"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": 0},
+        {"offset": -1},
+        {"sort": "cheapest"},
+        {"min_price": "-1"},
+        {"min_price": "20", "max_price": "10"},
+        {"cursor": "not-a-cursor"},
+        {"title": "x" * 101},
+    ],
+)
+async def test_bad_search_parameters_are_a_400(world: World, params: dict[str, str]) -> None:
+    response = await world.client.get("/api/tickets", params=params)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_cursor_of_another_sort_is_refused(world: World) -> None:
+    for i in range(3):
+        await list_ticket(world, f"Gig {i}")
+    cursor = (await search(world, limit=1))["next"]
+    params = {"sort": "price_asc", "cursor": cursor}
+    response = await world.client.get("/api/tickets", params=params)
+    assert response.status_code == 400
+    assert "another sort" in response.text
 
 
 async def test_read_one_and_unknown_id(world: World) -> None:
