@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Copy the repository's Ory configuration (deploy/ory/) into the chart, which can only read files
-# inside itself. tests/deploy/test_helm_chart.py checks that the copy is current.
+# inside itself. tests/deploy/helm/test_values.py checks that the copy is current.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 src="$root/deploy/ory"

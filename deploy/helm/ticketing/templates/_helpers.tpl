@@ -61,6 +61,8 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 {{- $v := .root.Values -}}
 {{- $rel := .root.Release.Name -}}
 {{- $ns := .root.Release.Namespace -}}
+- name: TICKETING_PROFILE
+  value: {{ $v.profile | quote }}
 - name: HOST
   value: "0.0.0.0"
 - name: PORT
@@ -139,4 +141,30 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 - name: {{ $k }}
   value: {{ $val | quote }}
 {{- end }}
+{{- end -}}
+
+{{/* NetworkPolicy ports (a YAML list) from a list of TCP port numbers. */}}
+{{- define "ticketing.tcpPorts" -}}
+{{- range . }}
+- port: {{ int . }}
+  protocol: TCP
+{{- end }}
+{{- end -}}
+
+{{/* A NetworkPolicy peer (YAML) for the pods of an in-chart subchart; call with (list $ "name"). */}}
+{{- define "ticketing.podsOf" -}}
+podSelector:
+  matchLabels:
+    app.kubernetes.io/name: {{ index . 1 }}
+    app.kubernetes.io/instance: {{ (index . 0).Release.Name }}
+{{- end -}}
+
+{{/* An egress rule (YAML) to an external server: {to, ports} from networkPolicy.external. */}}
+{{- define "ticketing.externalRule" -}}
+{{- with .to }}
+to:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+ports:
+  {{- include "ticketing.tcpPorts" .ports | nindent 2 }}
 {{- end -}}
