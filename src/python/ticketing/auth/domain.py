@@ -18,6 +18,7 @@ from ticketing.shared.identity import (
     RegistrationRejected,
     Session,
 )
+from ticketing.shared.permissions import ADMIN_GROUP, PermissionPort
 from ticketing.shared.persistence import DuplicateKeyError
 
 if TYPE_CHECKING:
@@ -110,6 +111,10 @@ async def sign_in(
         raise Unauthenticated("wrong email or password") from None
     await throttle.succeeded(email, address)
     return session
+
+
+async def is_admin(permissions: PermissionPort, user_id: str) -> bool:
+    return await permissions.check("Group", ADMIN_GROUP, "members", user_id)
 
 
 async def sign_out(identity: IdentityPort, token: str | None) -> None:

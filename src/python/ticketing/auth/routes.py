@@ -35,8 +35,14 @@ class UserOut(msgspec.Struct):
     email: str
 
 
+class CurrentUserOut(msgspec.Struct):
+    id: str
+    email: str
+    admin: bool  # a member of the admin group (moderation), so a client can offer its pages
+
+
 class CurrentUser(msgspec.Struct):
-    current_user: UserOut | None
+    current_user: CurrentUserOut | None
 
 
 class RegisteredIdentity(msgspec.Struct):
@@ -114,6 +120,10 @@ class UsersController(Controller):
         return UserOut(id=data.identity_id, email=data.email)
 
     @get("/currentuser")
-    async def current_user(self, maybe_user: NamedDependency[Principal | None]) -> CurrentUser:
-        user = UserOut(id=maybe_user.id, email=maybe_user.email) if maybe_user else None
-        return CurrentUser(current_user=user)
+    async def current_user(
+        self, maybe_user: NamedDependency[Principal | None], platform: NamedDependency[Platform]
+    ) -> CurrentUser:
+        if maybe_user is None:
+            return CurrentUser(current_user=None)
+        admin = await domain.is_admin(platform.permissions, maybe_user.id)
+        return CurrentUser(CurrentUserOut(id=maybe_user.id, email=maybe_user.email, admin=admin))

@@ -9,9 +9,9 @@ import uvicorn
 from litestar import Litestar
 
 from ticketing.shared import logs
-from ticketing.shared.settings import ServiceSettings, load
+from ticketing.shared.settings import ProcessSettings, load
 
-S = TypeVar("S", bound=ServiceSettings)
+S = TypeVar("S", bound=ProcessSettings)
 
 
 def serve(create_app: Callable[[S], Litestar], settings_type: type[S], service: str) -> None:

@@ -20,8 +20,9 @@ class ConfigurationError(SystemExit):
 Profile = Literal["dev", "production"]
 
 
-class ServiceSettings(BaseSettings):
-    """What every service reads. Variable names are the field names in upper case."""
+class ProcessSettings(BaseSettings):
+    """What every process reads (the web front end too). Variable names are the field names
+    in upper case."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
@@ -34,6 +35,29 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     # Addresses (comma-separated, or *) of the proxies whose X-Forwarded-For is believed.
     forwarded_allow_ips: str = "127.0.0.1"
+
+    def dev_only(self) -> list[str]:
+        """What this configuration uses that only the dev profile allows, and what to set."""
+        return []
+
+    @model_validator(mode="after")
+    def _production_refuses_dev_parts(self) -> Self:
+        found = self.dev_only() if self.ticketing_profile == "production" else []
+        if found:
+            raise ValueError(
+                "the production profile refuses "
+                + "; ".join(found)
+                + ". On a developer machine, set TICKETING_PROFILE=dev instead"
+            )
+        return self
+
+    @property
+    def is_dev(self) -> bool:
+        return self.ticketing_profile == "dev"
+
+
+class ServiceSettings(ProcessSettings):
+    """What every service with a database and the event bus reads."""
 
     mongodb_url: str = Field(default="mongodb://127.0.0.1:27017", pattern="^mongodb(\\+srv)?://")
     # Each service keeps its own database, named <prefix>_<service>.
@@ -73,28 +97,12 @@ class ServiceSettings(BaseSettings):
         return self
 
     def dev_only(self) -> list[str]:
-        """What this configuration uses that only the dev profile allows, and what to set."""
         if self.uses_ory:
             return []
         return [
             "the embedded identity and permission engine (set KRATOS_PUBLIC_URL,"
             " KRATOS_ADMIN_URL, KETO_READ_URL and KETO_WRITE_URL to use Ory)"
         ]
-
-    @model_validator(mode="after")
-    def _production_refuses_dev_parts(self) -> Self:
-        found = self.dev_only() if self.ticketing_profile == "production" else []
-        if found:
-            raise ValueError(
-                "the production profile refuses "
-                + "; ".join(found)
-                + ". On a developer machine, set TICKETING_PROFILE=dev instead"
-            )
-        return self
-
-    @property
-    def is_dev(self) -> bool:
-        return self.ticketing_profile == "dev"
 
     @property
     def uses_ory(self) -> bool:

@@ -19,6 +19,7 @@ from litestar import Litestar, MediaType, Request, Response, get
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
@@ -85,7 +86,10 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     ).to_response(request)
 
 
-def _request_id_middleware(app: ASGIApp) -> ASGIApp:
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Every request gets an id (kept from X-Request-ID when it is a short token): in the
+    response header and in every log line of the request, with one line per request."""
+
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
@@ -166,6 +170,16 @@ async def current_user(
 # --- the app ---------------------------------------------------------------------------------
 
 
+def liveness(service: str) -> HTTPRouteHandler:
+    @get("/healthz", include_in_schema=False, sync_to_thread=False)
+    def healthz() -> dict[str, str | int]:
+        # Liveness only: a database outage must not get every pod restarted. The pid lets a
+        # supervisor tell its own child from another process that took the port.
+        return {"status": "ok", "service": service, "pid": os.getpid()}
+
+    return healthz
+
+
 def create_app(
     platform: Platform,
     route_handlers: Sequence[ControllerRouterHandler],
@@ -173,12 +187,6 @@ def create_app(
     description: str,
     dependencies: dict[str, Provide] | None = None,
 ) -> Litestar:
-    @get("/healthz", include_in_schema=False, sync_to_thread=False)
-    def healthz() -> dict[str, str | int]:
-        # Liveness only: a database outage must not get every pod restarted. The pid lets a
-        # supervisor tell its own child from another process that took the port.
-        return {"status": "ok", "service": platform.service, "pid": os.getpid()}
-
     @get("/readyz", include_in_schema=False)
     async def readyz() -> Response[dict[str, Any]]:
         failing = await platform.readiness()
@@ -201,7 +209,7 @@ def create_app(
             await platform.stop()
 
     return Litestar(
-        route_handlers=[healthz, readyz, asyncapi_json, *route_handlers],
+        route_handlers=[liveness(platform.service), readyz, asyncapi_json, *route_handlers],
         dependencies={
             "platform": Provide(lambda: platform, sync_to_thread=False, use_cache=True),
             "user": Provide(current_user),
@@ -219,7 +227,7 @@ def create_app(
             )
         ],
         exception_handlers={Exception: _internal_error},
-        middleware=[_request_id_middleware],
+        middleware=[request_id_middleware],
         before_request=require_json_body,
         lifespan=[lifespan],
         state=State({"platform": platform}),  # for tests and tools; handlers use the dependency

@@ -23,18 +23,22 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ticketing.stack.servers import free_port, wait_until_answers
 
-# Path prefix -> the service that serves it. The web front end will take "/".
+# Path prefix -> the service that serves it: the API under /api, the web front end at "/".
 ROUTES: dict[str, str] = {
+    "/": "web",
     "/api/users": "auth",
     "/api/tickets": "tickets",
     "/api/orders": "orders",
     "/api/payments": "payments",
     "/api/moderations": "moderation",
 }
-# Rate-limited per client address: every account endpoint (sign-in, sign-up, sign-out...).
-RATE_LIMITED = ("/api/users",)
+# Rate-limited per client address: every account endpoint (sign-in, sign-up, sign-out...),
+# and the web front end's account pages.
+RATE_LIMITED = ("/api/users", "/signin", "/signup")
 # Responses that may carry a session token are never stored by a cache.
 NO_STORE = ("/api/users",)
+# Every service's own endpoints, never for callers from outside.
+INTERNAL = r"^/(healthz|readyz|metrics|asyncapi\.json|schema)(/|$)"
 
 # A dot segment ("." or "..", plain or percent-encoded) or an encoded NUL in the path.
 _REFUSED_PATH = r"^[^?]*((/|%2f)(\.|%2e){1,2}(/|%2f|\?|$)|%00)"
@@ -120,24 +124,37 @@ def _problem_locations() -> str:
     return "\n".join(blocks)
 
 
+_REFUSE = f'if ($request_uri ~* "{_REFUSED_PATH}") {{ return 400; }}'
+
+
+def _proxy(match: str, upstream: str, settings: EdgeSettings, limited: bool, path: str) -> str:
+    limit = f"limit_req zone=auth burst={settings.auth_burst} nodelay;" if limited else ""
+    return (
+        f"    location {match} {{\n"
+        f"      {limit}\n"
+        f"      {_REFUSE}\n"
+        f"      if ($cors_preflight) {{ return 204; }}\n"
+        f"      {_headers(no_store=path in NO_STORE)}\n"
+        f"      proxy_pass http://{upstream};\n"
+        f"    }}"
+    )
+
+
 def _route_locations(routes: Mapping[str, str], settings: EdgeSettings) -> str:
-    blocks = []
+    # Under /api only the routed prefixes; elsewhere the web front end if there is one.
+    blocks = [f"    location /api/ {{\n      {_REFUSE}\n      return 404;\n    }}"]
+    blocks.append(f'    location ~ "{INTERNAL}" {{\n      return 404;\n    }}')
     for prefix, upstream in sorted(routes.items(), key=lambda item: -len(item[0])):
-        limit = (
-            f"limit_req zone=auth burst={settings.auth_burst} nodelay;"
-            if prefix in RATE_LIMITED
-            else ""
-        )
-        body = (
-            f"      {limit}\n"
-            f'      if ($request_uri ~* "{_REFUSED_PATH}") {{ return 400; }}\n'
-            f"      if ($cors_preflight) {{ return 204; }}\n"
-            f"      {_headers(no_store=prefix in NO_STORE)}\n"
-            f"      proxy_pass http://{upstream};"
-        )
-        # The exact prefix and everything under it, but not "/api/usersXYZ".
-        blocks.append(f"    location = {prefix} {{\n{body}\n    }}")
-        blocks.append(f"    location {prefix}/ {{\n{body}\n    }}")
+        limited = prefix in RATE_LIMITED
+        if prefix == "/":
+            blocks.append(_proxy("/", upstream, settings, False, prefix))
+            pages = [page for page in RATE_LIMITED if not page.startswith("/api/")]
+            blocks += [_proxy(f"= {page}", upstream, settings, True, page) for page in pages]
+        else:  # the exact prefix and everything under it, but not "/api/usersXYZ"
+            blocks.append(_proxy(f"= {prefix}", upstream, settings, limited, prefix))
+            blocks.append(_proxy(f"{prefix}/", upstream, settings, limited, prefix))
+    if "/" not in routes:
+        blocks.append(f"    location / {{\n      {_REFUSE}\n      return 404;\n    }}")
     return "\n".join(blocks)
 
 
@@ -189,7 +206,11 @@ http {{
   proxy_set_header X-Forwarded-For $remote_addr;
   proxy_set_header X-Forwarded-Proto $scheme;
   proxy_set_header X-Request-ID $edge_request_id;
+  # The edge's own headers replace a service's, so each is sent once.
   proxy_hide_header X-Request-ID;
+  proxy_hide_header X-Content-Type-Options;
+  proxy_hide_header Referrer-Policy;
+  proxy_hide_header X-Frame-Options;
   proxy_connect_timeout {settings.proxy_connect_timeout_seconds}s;
   proxy_send_timeout {settings.proxy_read_timeout_seconds}s;
   proxy_read_timeout {settings.proxy_read_timeout_seconds}s;
@@ -224,10 +245,6 @@ http {{
     {errors}
 
 {_route_locations(routes, settings)}
-    location / {{
-      if ($request_uri ~* "{_REFUSED_PATH}") {{ return 400; }}
-      return 404;
-    }}
 {_problem_locations()}
   }}
 }}

@@ -18,7 +18,7 @@ import httpx
 
 from ticketing.stack.servers import free_port, python_env
 
-SERVICES = ("auth", "tickets", "orders", "payments", "expiration", "moderation")
+SERVICES = ("auth", "tickets", "orders", "payments", "expiration", "moderation", "web")
 DEFAULT_PORTS = {service: 8001 + i for i, service in enumerate(SERVICES)}
 
 

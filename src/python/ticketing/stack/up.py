@@ -28,6 +28,7 @@ from ticketing.stack.servers import (
     HOW_TO_START,
     EmbeddedMongo,
     answers,
+    free_port,
 )
 
 
@@ -111,11 +112,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"starting the embedded MongoDB-wire server (SecantusDB, {storage})", flush=True)
             mongo = EmbeddedMongo(storage=storage).start(log_path=logs / "mongodb.log")
             env["MONGODB_URL"] = mongo.url
+        port = args.port or free_port()
+        env["API_URL"] = f"http://{args.host}:{port}"  # the web front end calls the API there
         print(f"starting {', '.join(SERVICES)}", flush=True)
         services.start(env)
         services.wait_ready()
         run_dir = (args.state_dir / "edge").resolve()
-        edge = Edge(services.urls(), run_dir, args.host, args.port, edge_settings).start()
+        edge = Edge(services.urls(), run_dir, args.host, port, edge_settings).start()
         serve(services, edge)
     except (ServiceFailed, RuntimeError, TimeoutError) as exc:
         print(f"ticketing stack: {exc}", file=sys.stderr)

@@ -20,13 +20,13 @@ class ClassifierStandIn:
         self.scores: dict[str, float] = {"harassment": 0.01, "violence": 0.01}
         self.down = False
         self.inputs: list[str] = []
-        self._server = BackgroundServer(self._app())
+        self._server = BackgroundServer(self.app())
 
     @property
     def url(self) -> str:
         return self._server.url
 
-    def _app(self) -> Litestar:
+    def app(self) -> Litestar:
         @post("/v1/moderations", status_code=200)
         async def moderations(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
             if request.headers.get("authorization") != f"Bearer {self.api_key}":

@@ -57,7 +57,8 @@ async def test_sign_up_creates_the_user_and_signs_them_in(client: httpx.AsyncCli
     assert stored.email == "ada@example.com"
 
     by_cookie = (await client.get("/api/users/currentuser")).json()
-    assert by_cookie == {"current_user": {"id": body["id"], "email": "ada@example.com"}}
+    expected = {"id": body["id"], "email": "ada@example.com", "admin": False}
+    assert by_cookie == {"current_user": expected}
     client.cookies.clear()
     bearer = {"Authorization": f"Bearer {body['token']}"}
     by_bearer = (await client.get("/api/users/currentuser", headers=bearer)).json()
@@ -146,6 +147,8 @@ async def test_admin_membership_is_granted_and_revoked_by_email(
     assert not await platform.permissions.check("Group", ADMIN_GROUP, "members", user_id)
     await change_membership(platform, "grant", "ADA@example.com")
     assert await platform.permissions.check("Group", ADMIN_GROUP, "members", user_id)
+    current = (await client.get("/api/users/currentuser")).json()["current_user"]
+    assert current["admin"] is True  # what a client needs to offer the moderation pages
     await change_membership(platform, "revoke", "ada@example.com")
     assert not await platform.permissions.check("Group", ADMIN_GROUP, "members", user_id)
     with pytest.raises(NotFound, match="must sign up first"):

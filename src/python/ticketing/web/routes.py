@@ -1,0 +1,345 @@
+"""The pages: each handler reads the form or query, calls the public API with the visitor's own
+session, and renders a template or redirects. Refusals from the API become pages (app.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+
+from ticketing.shared.identity import SESSION_COOKIE
+from ticketing.web import domain
+from ticketing.web.api import (
+    Api,
+    ApiError,
+    Case,
+    Order,
+    SignedIn,
+    Ticket,
+    TicketPage,
+    Token,
+    User,
+)
+from ticketing.web.settings import WebSettings
+
+Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+# The dependencies app.py provides.
+ApiClient = NamedDependency[Api]  # the public API
+StripeClient = NamedDependency[Api]  # the Stripe stand-in's token endpoint (test cards)
+SessionToken = NamedDependency[str | None]  # the visitor's session, from their cookie
+Visitor = NamedDependency[User | None]  # who is signed in, if anyone
+SignedInUser = NamedDependency[User]  # who is signed in; else the sign-in page
+Settings = NamedDependency[WebSettings]
+
+
+class AccountForm(msgspec.Struct):
+    email: str = ""
+    password: str = ""
+
+
+class TicketForm(msgspec.Struct):
+    title: str = ""
+    price: str = ""
+
+
+class CardForm(msgspec.Struct):
+    number: str = ""
+    expiry: str = ""
+    cvc: str = ""
+    token: str = ""  # from Stripe.js, when the card fields are Stripe's
+
+
+class RejectForm(msgspec.Struct):
+    reason: str = ""
+
+
+def page(template: str, visitor: Visitor, status_code: int = 200, **context: Any) -> Template:
+    return Template(template, context={"visitor": visitor, **context}, status_code=status_code)
+
+
+def signed_in(session: SignedIn, settings: Settings) -> Redirect:
+    cookie = Cookie(
+        key=SESSION_COOKIE,
+        value=session.token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+    return Redirect("/", cookies=[cookie], status_code=303)
+
+
+class AccountPages(Controller):
+    @get("/signup")
+    async def signup_form(self, visitor: Visitor) -> Template:
+        return page("signup.html", visitor, form=AccountForm(), errors={})
+
+    @post("/signup")
+    async def signup(
+        self, data: Annotated[AccountForm, Form], api: ApiClient, settings: WebSettings
+    ) -> Response[Any]:
+        body = {"email": data.email, "password": data.password}
+        try:
+            session = await api.call("POST", "/api/users/signup", None, SignedIn, json=body)
+        except ApiError as exc:
+            errors = domain.field_errors(exc.problem)
+            return page("signup.html", None, 400, form=data, errors=errors)
+        assert session is not None
+        return signed_in(session, settings)
+
+    @get("/signin")
+    async def signin_form(self, visitor: Visitor) -> Template:
+        return page("signin.html", visitor, form=AccountForm(), errors={})
+
+    @post("/signin")
+    async def signin(
+        self, data: Annotated[AccountForm, Form], api: ApiClient, settings: WebSettings
+    ) -> Response[Any]:
+        body = {"email": data.email, "password": data.password}
+        try:
+            session = await api.call("POST", "/api/users/signin", None, SignedIn, json=body)
+        except ApiError as exc:
+            if exc.status not in (400, 401, 429):
+                raise
+            errors = {"form": exc.detail}
+            return page("signin.html", None, exc.status, form=data, errors=errors)
+        assert session is not None
+        return signed_in(session, settings)
+
+    @post("/signout")
+    async def signout(self, api: ApiClient, token: SessionToken) -> Redirect:
+        await api.call("POST", "/api/users/signout", token)
+        return Redirect("/", cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)])
+
+
+class TicketPages(Controller):
+    @get("/")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        api: ApiClient,
+        visitor: Visitor,
+    ) -> Template:
+        names = ("title", "sort", "min_price", "max_price", "cursor")
+        query = {k: v for k in names if (v := request.query_params.get(k))}
+        found = await api.get("/api/tickets", None, TicketPage, params=query)
+        return page("tickets.html", visitor, page=found, query=query)
+
+    @get("/tickets/new")
+    async def new_form(self, user: SignedInUser) -> Template:
+        return page("ticket_form.html", user, form=TicketForm(), errors={}, ticket=None)
+
+    @post("/tickets/new")
+    async def create(
+        self,
+        data: Annotated[TicketForm, Form],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Response[Any]:
+        body = {"title": data.title, "price": data.price}
+        try:
+            ticket = await api.call("POST", "/api/tickets", token, Ticket, json=body)
+        except ApiError as exc:
+            if exc.status != 400:
+                raise
+            errors = domain.field_errors(exc.problem)
+            return page("ticket_form.html", user, 400, form=data, errors=errors, ticket=None)
+        assert ticket is not None
+        return Redirect(f"/tickets/{ticket.id}", status_code=303)
+
+    @get("/tickets/{ticket_id:str}")
+    async def show(
+        self,
+        ticket_id: FromPath[str],
+        api: ApiClient,
+        visitor: Visitor,
+    ) -> Template:
+        ticket = await api.get(f"/api/tickets/{ticket_id}", None, Ticket)
+        return page(
+            "ticket.html",
+            visitor,
+            ticket=ticket,
+            reserve=domain.reserve(ticket, visitor),
+            edit=domain.edit(ticket, visitor),
+            moderation=domain.moderation_status(ticket),
+        )
+
+    @get("/tickets/{ticket_id:str}/edit")
+    async def edit_form(
+        self, ticket_id: FromPath[str], api: ApiClient, user: SignedInUser
+    ) -> Template:
+        ticket = await api.get(f"/api/tickets/{ticket_id}", None, Ticket)
+        form = TicketForm(title=ticket.title, price=str(ticket.price))
+        return page("ticket_form.html", user, form=form, errors={}, ticket=ticket)
+
+    @post("/tickets/{ticket_id:str}/edit")
+    async def save(
+        self,
+        ticket_id: FromPath[str],
+        data: Annotated[TicketForm, Form],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Response[Any]:
+        body = {"title": data.title, "price": data.price}
+        try:
+            await api.call("PUT", f"/api/tickets/{ticket_id}", token, json=body)
+        except ApiError as exc:
+            if exc.status != 400:
+                raise
+            ticket = await api.get(f"/api/tickets/{ticket_id}", None, Ticket)
+            errors = domain.field_errors(exc.problem)
+            return page("ticket_form.html", user, 400, form=data, errors=errors, ticket=ticket)
+        return Redirect(f"/tickets/{ticket_id}", status_code=303)
+
+    @post("/tickets/{ticket_id:str}/reserve")
+    async def reserve(
+        self,
+        ticket_id: FromPath[str],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Redirect:
+        order = await api.call("POST", "/api/orders", token, Order, json={"ticket_id": ticket_id})
+        assert order is not None
+        return Redirect(f"/orders/{order.id}", status_code=303)
+
+
+class OrderPages(Controller):
+    @get("/orders")
+    async def mine(
+        self,
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Template:
+        orders = await api.get("/api/orders", token, list[Order])
+        return page("orders.html", user, orders=orders)
+
+    @get("/orders/{order_id:str}")
+    async def show(
+        self,
+        order_id: FromPath[str],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+        settings: Settings,
+    ) -> Template:
+        return await order_page(order_id, api, token, user, settings)
+
+    @post("/orders/{order_id:str}/cancel")
+    async def cancel(
+        self,
+        order_id: FromPath[str],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Redirect:
+        await api.call("DELETE", f"/api/orders/{order_id}", token)
+        return Redirect(f"/orders/{order_id}", status_code=303)
+
+    @post("/orders/{order_id:str}/pay")
+    async def pay(
+        self,
+        order_id: FromPath[str],
+        data: Annotated[CardForm, Form],
+        api: ApiClient,
+        stripe: StripeClient,
+        token: SessionToken,
+        user: SignedInUser,
+        settings: Settings,
+    ) -> Response[Any]:
+        try:
+            card_token = data.token or await test_card_token(stripe, settings, data)
+            body = {"order_id": order_id, "token": card_token}
+            await api.call("POST", "/api/payments", token, json=body)
+        except domain.CardError as exc:
+            errors = {exc.field: str(exc)}
+            return await order_page(order_id, api, token, user, settings, errors, 400)
+        except ApiError as exc:
+            if exc.status not in (400, 402):
+                raise
+            errors = {"card": exc.detail}
+            return await order_page(order_id, api, token, user, settings, errors, exc.status)
+        return Redirect(f"/orders/{order_id}", status_code=303)
+
+
+async def test_card_token(stripe: Api, settings: WebSettings, data: CardForm) -> str:
+    """A card token from the Stripe stand-in's POST /v1/tokens (Stripe's endpoint and format)."""
+    fields = domain.card(data.number, data.expiry, data.cvc)
+    try:
+        key = settings.stripe_publishable_key
+        made = await stripe.call("POST", "/v1/tokens", key, Token, data=fields)
+    except ApiError as exc:
+        message = (exc.problem.get("error") or {}).get("message", "The card was refused.")
+        raise domain.CardError("number", message) from None
+    assert made is not None
+    return made.id
+
+
+async def order_page(
+    order_id: str,
+    api: Api,
+    token: str | None,
+    user: User,
+    settings: WebSettings,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    order = await api.get(f"/api/orders/{order_id}", token, Order)
+    return page(
+        "order.html",
+        user,
+        status_code,
+        order=order,
+        seconds_left=domain.seconds_left(order),
+        mine=order.user_id == user.id,
+        card_form=settings.card_form,
+        publishable_key=settings.stripe_publishable_key,
+        errors=errors or {},
+    )
+
+
+class ModerationPages(Controller):
+    path = "/moderation"
+
+    @get("/")
+    async def queue(
+        self,
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Template:
+        cases = await api.get("/api/moderations", token, list[Case], params={"status": "review"})
+        return page("moderation.html", user, cases=cases)
+
+    @post("/{case_id:str}/approve")
+    async def approve(
+        self,
+        case_id: FromPath[str],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Redirect:
+        await api.call("POST", f"/api/moderations/{case_id}/approve", token)
+        return Redirect("/moderation", status_code=303)
+
+    @post("/{case_id:str}/reject")
+    async def reject(
+        self,
+        case_id: FromPath[str],
+        data: Annotated[RejectForm, Form],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Redirect:
+        body = {"reason": data.reason}
+        await api.call("POST", f"/api/moderations/{case_id}/reject", token, json=body)
+        return Redirect("/moderation", status_code=303)
