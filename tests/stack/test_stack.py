@@ -16,7 +16,8 @@ from litestar import Litestar, get
 
 from ticketing.stack import demo
 from ticketing.stack.processes import ServiceProcess
-from ticketing.stack.servers import BackgroundServer, free_port, python_env
+from ticketing.stack.servers import free_port, python_env
+from ticketing.testing.background import BackgroundServer
 from ticketing.testing.fixtures import env_from
 
 

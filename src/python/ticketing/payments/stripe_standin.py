@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, post
 
-from ticketing.stack.servers import BackgroundServer
+from ticketing.testing.background import BackgroundServer
 
 STANDIN_KEY = "sk_test_standin"
 
