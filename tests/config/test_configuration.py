@@ -24,7 +24,7 @@ SETTINGS: list[type[BaseSettings]] = [
 
 
 @pytest.fixture(autouse=True)
-def dev_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+def _dev_profile(monkeypatch: pytest.MonkeyPatch) -> None:
     """The dev profile unless a test asks for production, so each test sees only its variable."""
     monkeypatch.setenv("TICKETING_PROFILE", "dev")
 
