@@ -12,14 +12,25 @@ import pytest
 from ticketing.stack.processes import SERVICES, Services
 from ticketing.testing.fixtures import env_from, isolation, remove_isolation
 from ticketing.testing.servers import Servers
+from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandInProcess
 
 # Short enough for the expiry story to run in seconds, long enough to pay in time.
 EXPIRATION_SECONDS = 6
 
 
 @pytest.fixture(scope="module")
+def stripe_url() -> Iterator[str]:
+    """The Stripe stand-in, as its own process; it accepts the key ``STANDIN_KEY``."""
+    standin = StripeStandInProcess().start()
+    try:
+        yield standin.url
+    finally:
+        standin.stop()
+
+
+@pytest.fixture(scope="module")
 def services(
-    servers: Servers, tmp_path_factory: pytest.TempPathFactory
+    servers: Servers, stripe_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
     """Base URL of each running service (started the way the one-command stack starts them)."""
     tag = f"e{uuid4().hex[:10]}"
@@ -27,6 +38,8 @@ def services(
         **env_from(isolation(servers, tag)),
         "ORDER_EXPIRATION_SECONDS": str(EXPIRATION_SECONDS),
         "LOG_LEVEL": "INFO",
+        "STRIPE_API_KEY": STANDIN_KEY,
+        "STRIPE_API_BASE": stripe_url,
     }
     running = Services(tmp_path_factory.mktemp("logs"))  # on free ports
     STARTED.append(running)

@@ -19,6 +19,7 @@ from ticketing.stack.processes import ServiceProcess
 from ticketing.stack.servers import free_port, python_env
 from ticketing.testing.background import BackgroundServer
 from ticketing.testing.fixtures import env_from
+from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandInProcess
 
 
 def children_of(pid: int) -> set[int]:
@@ -56,9 +57,21 @@ def start_stack(env: dict[str, str], state_dir: Path, *extra: str) -> subprocess
 
 
 def test_the_stack_runs_the_demo_and_stops_clean(isolated: dict[str, Any], tmp_path: Path) -> None:
-    stack = start_stack(
-        env_from(isolated), tmp_path, "--ephemeral", "--port", "0", "--service-ports", "auto"
-    )
+    # Payments needs a Stripe API; until stack:up starts the stand-in itself, the test does.
+    standin = StripeStandInProcess().start()
+    stripe = {"STRIPE_API_KEY": STANDIN_KEY, "STRIPE_API_BASE": standin.url}
+    try:
+        stack = start_stack(
+            {**env_from(isolated), **stripe},
+            tmp_path,
+            *("--ephemeral", "--port", "0", "--service-ports", "auto"),
+        )
+        check_the_stack(stack)
+    finally:
+        standin.stop()
+
+
+def check_the_stack(stack: subprocess.Popen[str]) -> None:
     output: list[str] = []
     gateway = None
     deadline = time.monotonic() + 120
