@@ -22,8 +22,7 @@ import httpx
 
 from ticketing.shared import logs
 from ticketing.stack.edge import Edge
-from ticketing.stack.processes import Services
-from ticketing.testing.fixtures import env_from, isolation, remove_isolation
+from ticketing.testing.platform import platform_processes
 from ticketing.testing.servers import real_servers
 
 
@@ -64,35 +63,28 @@ def main() -> None:
     logs.configure("bench", "WARNING")
     with real_servers() as servers, tempfile.TemporaryDirectory() as scratch:
         print(servers.describe())
-        tag = f"bench{uuid4().hex[:8]}"
-        services = Services(Path(scratch) / "logs")
-        edge: Edge | None = None
-        try:
-            services.start({**env_from(isolation(servers, tag)), "LOG_LEVEL": "WARNING"})
-            services.wait_ready()
-            edge = Edge(services.urls(), Path(scratch) / "edge").start()
-            ticket = asyncio.run(listed_ticket(edge.url))
-            path = f"/api/tickets/{ticket}"
-            direct, through = [], []
-            for _ in range(args.rounds):
-                direct.append(
-                    asyncio.run(
-                        rate(services.urls()["tickets"] + path, args.requests, args.concurrency)
+        quiet = {"LOG_LEVEL": "WARNING"}
+        with platform_processes(servers, Path(scratch), **quiet) as running:
+            edge = Edge(running.urls(), Path(scratch) / "edge").start()
+            try:
+                ticket = asyncio.run(listed_ticket(edge.url))
+                path = f"/api/tickets/{ticket}"
+                direct_url = running.urls()["tickets"] + path
+                direct, through = [], []
+                for _ in range(args.rounds):
+                    direct.append(asyncio.run(rate(direct_url, args.requests, args.concurrency)))
+                    through.append(
+                        asyncio.run(rate(edge.url + path, args.requests, args.concurrency))
                     )
-                )
-                through.append(asyncio.run(rate(edge.url + path, args.requests, args.concurrency)))
-            d, t = statistics.median(direct), statistics.median(through)
-            print(
-                f"GET {path.rsplit('/', 1)[0]}/{{id}}, {args.concurrency} connections, "
-                f"median of {args.rounds} rounds of {args.requests}:"
-            )
-            print(f"  direct to tickets: {d:.0f} req/s   through the edge: {t:.0f} req/s")
-            print(f"  edge / direct: {t / d:.2f}")
-        finally:
-            if edge is not None:
+            finally:
                 edge.stop()
-            services.stop()
-            asyncio.run(remove_isolation(servers, tag))
+        d, t = statistics.median(direct), statistics.median(through)
+        print(
+            f"GET /api/tickets/{{id}}, {args.concurrency} connections,"
+            f" median of {args.rounds} rounds of {args.requests}:"
+        )
+        print(f"  direct to tickets: {d:.0f} req/s   through the edge: {t:.0f} req/s")
+        print(f"  edge / direct: {t / d:.2f}")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ APPS: dict[str, Callable[[], Litestar]] = {
     "auth": lambda: auth_app(AuthSettings(ticketing_profile="dev")),
     "tickets": lambda: tickets_app(TicketsSettings(ticketing_profile="dev")),
     "orders": lambda: orders_app(OrdersSettings(ticketing_profile="dev")),
-    "payments": lambda: payments_app(PaymentsSettings(ticketing_profile="dev")),
+    "payments": lambda: payments_app(
+        PaymentsSettings(ticketing_profile="dev", stripe_api_key="sk_test_standin")
+    ),
     "expiration": lambda: expiration_app(ExpirationSettings(ticketing_profile="dev")),
     "moderation": lambda: moderation_app(ModerationSettings(ticketing_profile="dev")),
 }
@@ -35,17 +37,20 @@ EXPECTED = {
         {"order.created", "order.cancelled", "ticket.approved", "ticket.rejected"},
     ),
     "orders": (
-        {"order.created", "order.cancelled"},
+        {"order.created", "order.cancelled", "order.completed"},
         {
             "ticket.created",
             "ticket.updated",
             "ticket.approved",
             "ticket.rejected",
             "expiration.complete",
-            "payment.created",
+            "payment.authorized",
         },
     ),
-    "payments": ({"payment.created"}, {"order.created", "order.cancelled"}),
+    "payments": (
+        {"payment.authorized"},
+        {"order.created", "order.cancelled", "order.completed"},
+    ),
     "expiration": ({"expiration.complete"}, {"order.created"}),
     "moderation": ({"ticket.approved", "ticket.rejected"}, {"ticket.created", "ticket.updated"}),
 }

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
 from ticketing.stack.processes import SERVICES, Services
-from ticketing.testing.fixtures import env_from, isolation, remove_isolation
+from ticketing.testing.platform import platform_processes
 from ticketing.testing.servers import Servers
 
 # Short enough for the expiry story to run in seconds, long enough to pay in time.
@@ -22,22 +20,13 @@ def services(
     servers: Servers, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
     """Base URL of each running service (started the way the one-command stack starts them)."""
-    tag = f"e{uuid4().hex[:10]}"
-    env = {
-        **env_from(isolation(servers, tag)),
-        "ORDER_EXPIRATION_SECONDS": str(EXPIRATION_SECONDS),
-        "LOG_LEVEL": "INFO",
-    }
-    running = Services(tmp_path_factory.mktemp("logs"))  # on free ports
-    STARTED.append(running)
-    try:
-        running.start(env)
-        running.wait_ready()
-        yield running.urls()
-    finally:
-        running.stop()
-        STARTED.remove(running)
-        asyncio.run(remove_isolation(servers, tag))
+    env = {"ORDER_EXPIRATION_SECONDS": str(EXPIRATION_SECONDS), "LOG_LEVEL": "INFO"}
+    with platform_processes(servers, tmp_path_factory.mktemp("logs"), **env) as running:
+        STARTED.append(running.services)
+        try:
+            yield running.urls()
+        finally:
+            STARTED.remove(running.services)
 
 
 STARTED: list[Services] = []

@@ -1,7 +1,7 @@
 """The user story across the running services, over real HTTP, AMQP, MongoDB-wire and Redis.
 
-Stand-ins here: Stripe (the payments service's stand-in speaking Stripe's wire format) and
-no content classifier (moderation screens with its word list only).
+Stand-ins here: Stripe (testing/stripe_standin.py as its own process, speaking Stripe's wire
+format) and no content classifier (moderation screens with its word list only).
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from uuid import uuid4
 
 import httpx
 import pytest
+import stripe
+
+from ticketing.testing.stripe_standin import STANDIN_KEY
 
 T = TypeVar("T")
 
@@ -90,7 +93,16 @@ def buyer(services: dict[str, str]) -> User:
     return User(services, "buyer")
 
 
-def test_seller_lists_buyer_finds_orders_and_pays(seller: User, buyer: User) -> None:
+def card_token(stripe_url: str) -> str:
+    """A card token, made as a browser would with Stripe.js (here the official client)."""
+    client = stripe.StripeClient(STANDIN_KEY, base_addresses={"api": stripe_url})
+    card: Any = {"number": "4242424242424242", "exp_month": "12", "exp_year": "2040", "cvc": "123"}
+    return client.v1.tokens.create({"card": card}).id
+
+
+def test_seller_lists_buyer_finds_orders_and_pays(
+    seller: User, buyer: User, stripe_url: str
+) -> None:
     title = f"Night at the Opera {uuid4().hex[:6]}"
     ticket = seller.list_ticket(title)
 
@@ -103,15 +115,25 @@ def test_seller_lists_buyer_finds_orders_and_pays(seller: User, buyer: User) -> 
     order = response.json()
     assert order["status"] == "created"
 
+    token = card_token(stripe_url)
+
     def pay() -> httpx.Response | None:
-        body = {"order_id": order["id"], "token": "tok_visa"}
+        body = {"order_id": order["id"], "token": token}
         paid = buyer.call("POST", "payments", "/api/payments", json=body)
         return None if paid.status_code == 404 else paid  # the order is still on its way
 
     payment = eventually(pay)
     assert payment.status_code == 201, payment.text
+    assert payment.json()["status"] == "authorized"  # held on the card; orders decides
     assert payment.json()["stripe_id"]
     eventually(lambda: buyer.order_status(order["id"], "complete"))
+
+    def captured() -> dict[str, Any] | None:
+        url = f"/api/payments/{payment.json()['id']}"
+        current = buyer.call("GET", "payments", url).json()
+        return current if current["status"] == "captured" else None
+
+    eventually(captured)
 
     again = buyer.call(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}

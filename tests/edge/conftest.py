@@ -3,30 +3,21 @@ table as stack:up configures it; edges with tight limits for the tests of those 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
 from ticketing.stack.edge import Edge, EdgeSettings
 from ticketing.stack.processes import Services
-from ticketing.testing.fixtures import env_from, isolation, remove_isolation
+from ticketing.testing.platform import platform_processes
 from ticketing.testing.servers import Servers
 
 
 @pytest.fixture(scope="module")
 def services(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    tag = f"g{uuid4().hex[:10]}"
-    running = Services(tmp_path_factory.mktemp("logs"))  # on free ports
-    try:
-        running.start(env_from(isolation(servers, tag)))
-        running.wait_ready()
-        yield running
-    finally:
-        running.stop()
-        asyncio.run(remove_isolation(servers, tag))
+    with platform_processes(servers, tmp_path_factory.mktemp("logs")) as running:
+        yield running.services
 
 
 def start_edge(

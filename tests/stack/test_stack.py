@@ -16,7 +16,8 @@ from litestar import Litestar, get
 
 from ticketing.stack import demo
 from ticketing.stack.processes import ServiceProcess
-from ticketing.stack.servers import BackgroundServer, free_port, python_env
+from ticketing.stack.servers import free_port, python_env
+from ticketing.testing.background import BackgroundServer
 from ticketing.testing.fixtures import env_from
 
 
@@ -56,8 +57,12 @@ def start_stack(env: dict[str, str], state_dir: Path, *extra: str) -> subprocess
 
 def test_the_stack_runs_the_demo_and_stops_clean(isolated: dict[str, Any], tmp_path: Path) -> None:
     stack = start_stack(
-        env_from(isolated), tmp_path, "--ephemeral", "--port", "0", "--service-ports", "auto"
+        env_from(isolated), tmp_path, *("--ephemeral", "--port", "0", "--service-ports", "auto")
     )
+    check_the_stack(stack)
+
+
+def check_the_stack(stack: subprocess.Popen[str]) -> None:
     output: list[str] = []
     gateway = None
     deadline = time.monotonic() + 120
@@ -71,7 +76,8 @@ def test_the_stack_runs_the_demo_and_stops_clean(isolated: dict[str, Any], tmp_p
             gateway = match.group(1)
     assert gateway, "".join(output)
     descendants = children_of(stack.pid)
-    assert len(descendants) >= 7  # six services and the embedded MongoDB-wire server
+    # seven services, the embedded MongoDB-wire server, the Stripe stand-in and nginx
+    assert len(descendants) >= 10
 
     assert demo.main(["--gateway", gateway]) == 0
 

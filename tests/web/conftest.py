@@ -7,26 +7,23 @@ moderation stand-in (in this process) so a ticket can be held for review.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
+from web.people import Site
 
 from ticketing.stack.edge import Edge, EdgeSettings
-from ticketing.stack.processes import Services
 from ticketing.stack.servers import free_port
 from ticketing.testing.classifier_standin import ClassifierStandIn
-from ticketing.testing.fixtures import env_from, isolation, remove_isolation
+from ticketing.testing.platform import platform_processes
 from ticketing.testing.servers import Servers
-from web.people import Site
 
 # Long enough to pay in the browser, short enough to watch a reservation run out.
 EXPIRATION_SECONDS = 15
@@ -52,34 +49,26 @@ def in_thread(app: Any) -> tuple[str, uvicorn.Server]:
 
 @pytest.fixture(scope="module")
 def site(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    tag = f"w{uuid4().hex[:10]}"
     classifier = ClassifierStandIn()
     classifier_url, classifier_server = in_thread(classifier.app())
     port = free_port()
     env = {
-        **env_from(isolation(servers, tag)),
         "ORDER_EXPIRATION_SECONDS": str(EXPIRATION_SECONDS),
         "MODERATION_CLASSIFIER_URL": classifier_url,
         "MODERATION_CLASSIFIER_API_KEY": classifier.api_key,
         "API_URL": f"http://127.0.0.1:{port}",
     }
-    services = Services(tmp_path_factory.mktemp("logs"))
-    edge: Edge | None = None
     try:
-        services.start(env)
-        services.wait_ready()
-        settings = EdgeSettings(auth_rate_per_second=1000)  # many sign-ups from one address
-        edge = Edge(services.urls(), tmp_path_factory.mktemp("edge"), port=port, settings=settings)
-        yield Site(edge.start().url, services, classifier, env)
+        with platform_processes(servers, tmp_path_factory.mktemp("logs"), **env) as running:
+            settings = EdgeSettings(auth_rate_per_second=1000)  # many sign-ups, one address
+            run_dir = tmp_path_factory.mktemp("edge")
+            edge = Edge(running.urls(), run_dir, port=port, settings=settings).start()
+            try:
+                yield Site(edge.url, running.services, classifier, running.env)
+            finally:
+                edge.stop()
     finally:
-        if edge is not None:
-            edge.stop()
-        services.stop()
         classifier_server.should_exit = True
-        # Playwright's sync API keeps an event loop on this thread: clean up from another.
-        cleanup = threading.Thread(target=asyncio.run, args=(remove_isolation(servers, tag),))
-        cleanup.start()
-        cleanup.join()
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,9 @@ completing, and keeping the ticket replica in version order."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 
-import structlog
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing.orders.models import Order, TicketReplica
@@ -17,8 +17,6 @@ from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
 from ticketing.shared.platform import Platform
 from ticketing.shared.replicas import apply_next, insert_once
-
-log = structlog.get_logger(__name__)
 
 
 async def place(platform: Platform, user_id: str, ticket_id: str, window: timedelta) -> Order:
@@ -113,21 +111,39 @@ async def expire(platform: Platform, event: events.ExpirationComplete) -> None:
     if order is None:
         raise RetryLater(f"order {event.id} not found")
     if order.status != OrderStatus.COMPLETE:
-        await cancel(platform, order)
+        with contextlib.suppress(Conflict):  # completed in the meantime: it stays complete
+            await cancel(platform, order)
 
 
-async def complete(event: events.PaymentCreated) -> None:
+def accepts_payment(order: Order, now: datetime) -> bool:
+    """A payment completes an order only while it is created and its reservation holds."""
+    return order.status == OrderStatus.CREATED and order.expires_at > now
+
+
+async def complete(platform: Platform, event: events.PaymentAuthorized) -> None:
+    """Complete the order with this authorised payment, by a compare-and-set on the version
+    of an order read as created and unexpired: of completing and cancelling (by the buyer or
+    expiry) exactly one wins, and payments captures or releases the money accordingly."""
     order = await Order.get(event.order_id)
     if order is None:
         raise RetryLater(f"order {event.order_id} not found")
-    if order.status == OrderStatus.COMPLETE:
-        return  # a duplicate
-    if order.status == OrderStatus.CANCELLED:
-        # Paid in the instant the reservation ran out: the ticket may be someone else's now.
-        log.error("payment for a cancelled order; refund it", order_id=order.id, payment=event.id)
+    if not accepts_payment(order, datetime.now(UTC)):
+        if order.status == OrderStatus.CREATED:  # authorised too late: the window has passed
+            await cancel(platform, order)
+        return  # cancelled (payments releases the card), or complete already
+    order.status, order.payment_id = OrderStatus.COMPLETE, event.id
+
+    async def write(session: AsyncClientSession) -> None:
+        await order.save_versioned(session)
+        completed = events.OrderCompleted(id=order.id, version=order.version, payment_id=event.id)
+        await platform.outbox.add_event(completed, session)
+
+    try:
+        await platform.db.atomically(write)
+    except StaleVersion:  # cancelled or expired meanwhile: decide again
+        await complete(platform, event)
         return
-    order.status = OrderStatus.COMPLETE
-    await order.save_versioned()
+    await platform.outbox.flush_soon()
 
 
 # --- the ticket replica ----------------------------------------------------------------------

@@ -8,6 +8,9 @@ from ticketing.shared.platform import Platform
 
 
 def subscribe(platform: Platform) -> None:
+    async def on_payment(event: events.PaymentAuthorized) -> None:
+        await domain.complete(platform, event)
+
     async def on_expiration(event: events.ExpirationComplete) -> None:
         await domain.expire(platform, event)
 
@@ -15,5 +18,5 @@ def subscribe(platform: Platform) -> None:
     platform.bus.subscribe(events.TicketUpdated, domain.update_ticket)
     platform.bus.subscribe(events.TicketApproved, domain.apply_verdict)
     platform.bus.subscribe(events.TicketRejected, domain.apply_verdict)
-    platform.bus.subscribe(events.PaymentCreated, domain.complete)
+    platform.bus.subscribe(events.PaymentAuthorized, on_payment)
     platform.bus.subscribe(events.ExpirationComplete, on_expiration)

@@ -8,7 +8,7 @@ from pymongo import ASCENDING, IndexModel
 from ticketing.shared.events import OrderStatus, TicketStatus
 from ticketing.shared.persistence import VersionedDocument
 
-ACTIVE = [OrderStatus.CREATED, OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETE]
+ACTIVE = [OrderStatus.CREATED, OrderStatus.COMPLETE]
 
 
 class TicketReplica(Document):
@@ -33,6 +33,7 @@ class Order(VersionedDocument):
     ticket_id: str
     ticket_title: str
     ticket_price: DecimalAnnotation
+    payment_id: str | None = None  # the payment that completed it
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     class Settings:

@@ -35,6 +35,7 @@ class OrderOut(msgspec.Struct):
     ticket: OrderTicketOut
     user_id: str
     version: int
+    payment_id: str | None
 
     @classmethod
     def of(cls, order: Order) -> OrderOut:
@@ -47,6 +48,7 @@ class OrderOut(msgspec.Struct):
             ),
             user_id=order.user_id,
             version=order.version,
+            payment_id=order.payment_id,
         )
 
 

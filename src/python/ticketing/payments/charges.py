@@ -1,8 +1,10 @@
-"""Charging through Stripe's official client: PaymentIntents, confirmed at once, with an
-idempotency key per order attempt."""
+"""Stripe, through its official client: a card is authorised first (a PaymentIntent with
+``capture_method=manual``, confirmed at once), then captured or its authorisation cancelled
+once the orders service has decided the order's fate. Every call carries an idempotency key."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from decimal import Decimal
 
 import stripe
@@ -17,12 +19,12 @@ class Stripe:
         )
         self.currency = currency
 
-    async def charge(self, order_id: str, attempt: int, price: Decimal, token: str) -> str:
-        """The PaymentIntent id of a successful charge.
+    async def authorize(self, order_id: str, attempt: int, price: Decimal, token: str) -> str:
+        """The id of a PaymentIntent holding ``price`` on the card, not yet captured.
 
         The idempotency key names the order and the attempt: concurrent or repeated requests
-        for one attempt (a retry after a crash between charging and recording included) get
-        Stripe's first answer back instead of charging twice; after a decline the attempt
+        for one attempt (a retry after a crash between authorising and recording included)
+        get Stripe's first answer back instead of a second hold; after a decline the attempt
         number moves on, so another card may be tried.
         """
         try:
@@ -30,6 +32,7 @@ class Stripe:
                 {
                     "amount": int(price * 100),
                     "currency": self.currency,
+                    "capture_method": "manual",
                     "confirm": True,
                     "payment_method_data": {"type": "card", "card": {"token": token}},  # type: ignore[typeddict-unknown-key]
                     "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
@@ -49,3 +52,28 @@ class Stripe:
         except stripe.StripeError as exc:
             raise UpstreamFailed(f"Stripe did not take the charge: {type(exc).__name__}") from None
         return intent.id
+
+    async def capture(self, intent_id: str, payment_id: str) -> None:
+        """Take the authorised money; done already counts as done."""
+        payment_intents = self.client.v1.payment_intents
+        options: stripe.RequestOptions = {"idempotency_key": f"capture-{payment_id}"}
+        await self._settle(payment_intents.capture_async(intent_id, options=options), "succeeded")
+
+    async def void(self, intent_id: str, payment_id: str) -> None:
+        """Release the authorisation; done already counts as done."""
+        payment_intents = self.client.v1.payment_intents
+        options: stripe.RequestOptions = {"idempotency_key": f"void-{payment_id}"}
+        await self._settle(payment_intents.cancel_async(intent_id, options=options), "canceled")
+
+    async def _settle(self, call: Awaitable[stripe.PaymentIntent], done: str) -> None:
+        try:
+            await call
+        except stripe.InvalidRequestError as exc:
+            # Stripe names the intent's state when it refuses; the wanted one means it is done
+            # (by an earlier call whose answer we lost).
+            state = exc.error.payment_intent if exc.error else None
+            if exc.code == "payment_intent_unexpected_state" and state and state.status == done:
+                return
+            raise UpstreamFailed(f"Stripe refused to settle: {exc.user_message}") from None
+        except stripe.StripeError as exc:
+            raise UpstreamFailed(f"Stripe did not answer: {type(exc).__name__}") from None

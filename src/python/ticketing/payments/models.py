@@ -1,10 +1,13 @@
 from datetime import UTC, datetime
+from enum import StrEnum
 from uuid import uuid4
 
 from beanie import DecimalAnnotation, Document, Indexed
 from pydantic import Field
+from pymongo import ASCENDING, IndexModel
 
 from ticketing.shared.events import OrderStatus
+from ticketing.shared.persistence import VersionedDocument
 
 
 class OrderReplica(Document):
@@ -19,19 +22,44 @@ class OrderReplica(Document):
     expires_at: datetime
     # Bumped after each declined charge, so the next attempt gets a fresh idempotency key.
     attempt: int = 0
+    # The payment recorded for it: written in the payment's transaction, so recording a
+    # payment and applying the order's cancellation cannot pass each other unseen.
+    payment_id: str | None = None
 
     class Settings:
         name = "orders"
 
 
-class Payment(Document):
+class PaymentStatus(StrEnum):
+    """authorized -> capturing -> captured, or authorized -> voiding -> voided.
+
+    ``capturing`` and ``voiding`` are decisions taken (by the orders service's events) that
+    Stripe has not confirmed yet; they are retried until it does.
+    """
+
+    AUTHORIZED = "authorized"
+    CAPTURING = "capturing"
+    CAPTURED = "captured"
+    VOIDING = "voiding"
+    VOIDED = "voided"
+
+
+SETTLING = {
+    PaymentStatus.CAPTURING: PaymentStatus.CAPTURED,
+    PaymentStatus.VOIDING: PaymentStatus.VOIDED,
+}
+
+
+class Payment(VersionedDocument):
     id: str = Field(default_factory=lambda: str(uuid4()))  # type: ignore[assignment]
     # Unique: one payment per order, whatever races happen in front of the database.
     order_id: Indexed(str, unique=True)  # type: ignore[valid-type]
     user_id: str
-    stripe_id: str
+    stripe_id: str  # the PaymentIntent
     amount_cents: int
+    status: PaymentStatus = PaymentStatus.AUTHORIZED
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     class Settings:
         name = "payments"
+        indexes = [IndexModel([("status", ASCENDING)])]

@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody
 
 from ticketing.payments import domain
 from ticketing.payments.charges import Stripe
-from ticketing.payments.models import Payment
+from ticketing.payments.models import Payment, PaymentStatus
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 
@@ -25,8 +25,16 @@ class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
 class PaymentOut(msgspec.Struct):
     id: str
     order_id: str
-    stripe_id: str
+    stripe_id: Annotated[str, msgspec.Meta(description="the Stripe PaymentIntent")]
     amount_cents: int
+    status: Annotated[
+        PaymentStatus,
+        msgspec.Meta(
+            description="authorized (held on the card); captured once the order is complete,"
+            " voided (released) if it was cancelled; capturing and voiding while Stripe"
+            " confirms"
+        ),
+    ]
     created_at: datetime
 
     @classmethod
@@ -36,6 +44,7 @@ class PaymentOut(msgspec.Struct):
             order_id=payment.order_id,
             stripe_id=payment.stripe_id,
             amount_cents=payment.amount_cents,
+            status=payment.status,
             created_at=payment.created_at,
         )
 
@@ -52,7 +61,9 @@ class PaymentsController(Controller):
         platform: NamedDependency[Platform],
         charges: NamedDependency[Stripe],
     ) -> PaymentOut:
-        """Pay for your order. 403 someone else's, 409 cancelled, expired or paid, 402 declined."""
+        """Pay for your order: the card is authorised (201, status authorized) and charged
+        once the order is complete. 403 someone else's, 409 cancelled, expired or paid,
+        402 declined."""
         payment = await domain.pay(platform, charges, user.id, data.order_id, data.token)
         return PaymentOut.of(payment)
 

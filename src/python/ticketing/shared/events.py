@@ -16,8 +16,9 @@ import msgspec
 
 
 class OrderStatus(StrEnum):
+    """created -> complete (paid in time) or created -> cancelled (by the buyer or expiry)."""
+
     CREATED = "created"
-    AWAITING_PAYMENT = "awaiting_payment"
     COMPLETE = "complete"
     CANCELLED = "cancelled"
 
@@ -86,16 +87,25 @@ class OrderCancelled(Event, frozen=True, kw_only=True):
     ticket_id: str
 
 
+class OrderCompleted(Event, frozen=True, kw_only=True):
+    """Orders accepted payment ``payment_id`` for order ``id``: its money may be captured.
+    Of order.completed and order.cancelled exactly one happens to an order."""
+
+    SUBJECT: ClassVar[str] = "order.completed"
+    payment_id: str
+
+
 class ExpirationComplete(Event, frozen=True, kw_only=True):
     """The reservation window of order ``id`` (at ``version``) has passed."""
 
     SUBJECT: ClassVar[str] = "expiration.complete"
 
 
-class PaymentCreated(Event, frozen=True, kw_only=True):
-    SUBJECT: ClassVar[str] = "payment.created"
+class PaymentAuthorized(Event, frozen=True, kw_only=True):
+    """Payment ``id`` holds the price of order ``order_id`` on the buyer's card (not captured)."""
+
+    SUBJECT: ClassVar[str] = "payment.authorized"
     order_id: str
-    stripe_id: str
 
 
 ALL_EVENTS: tuple[type[Event], ...] = (
@@ -105,8 +115,9 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     TicketRejected,
     OrderCreated,
     OrderCancelled,
+    OrderCompleted,
     ExpirationComplete,
-    PaymentCreated,
+    PaymentAuthorized,
 )
 BY_SUBJECT: dict[str, type[Event]] = {event.SUBJECT: event for event in ALL_EVENTS}
 

@@ -38,8 +38,9 @@ CONSUMERS: Mapping[str, tuple[str, ...]] = {
     events.TicketRejected.SUBJECT: ("tickets", "orders"),
     events.OrderCreated.SUBJECT: ("tickets", "payments", "expiration"),
     events.OrderCancelled.SUBJECT: ("tickets", "payments"),
+    events.OrderCompleted.SUBJECT: ("payments",),
     events.ExpirationComplete.SUBJECT: ("orders",),
-    events.PaymentCreated.SUBJECT: ("orders",),
+    events.PaymentAuthorized.SUBJECT: ("orders",),
 }
 PUBLISHERS: Mapping[str, str] = {
     events.TicketCreated.SUBJECT: "tickets",
@@ -48,8 +49,9 @@ PUBLISHERS: Mapping[str, str] = {
     events.TicketRejected.SUBJECT: "moderation",
     events.OrderCreated.SUBJECT: "orders",
     events.OrderCancelled.SUBJECT: "orders",
+    events.OrderCompleted.SUBJECT: "orders",
     events.ExpirationComplete.SUBJECT: "expiration",
-    events.PaymentCreated.SUBJECT: "payments",
+    events.PaymentAuthorized.SUBJECT: "payments",
 }
 
 RETRY_DELAY_MS = 500

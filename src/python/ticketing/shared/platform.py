@@ -5,10 +5,12 @@ and permissions, all built from settings. Services get one ``Platform`` and noth
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Generic, TypeVar
 
+import structlog
 from beanie import Document
 
 from ticketing.shared.identity import EmbeddedIdentity, IdentityPort
@@ -18,6 +20,8 @@ from ticketing.shared.outbox import Outbox
 from ticketing.shared.permissions import EmbeddedPermissions, PermissionPort
 from ticketing.shared.persistence import Database
 from ticketing.shared.settings import ConfigurationError, ServiceSettings
+
+log = structlog.get_logger(__name__)
 
 Check = Callable[[], Awaitable[object]]
 S = TypeVar("S", bound=ServiceSettings)
@@ -49,6 +53,32 @@ class Platform(Generic[S]):
 
     def on_stop(self, hook: Check) -> None:
         self._on_stop.append(hook)
+
+    def repeat(self, every: float, work: Check) -> None:
+        """Run ``work`` every ``every`` seconds while the service runs; a failure is logged
+        and the next round tries again."""
+        task: asyncio.Task[None] | None = None
+
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(every)
+                try:
+                    await work()
+                except Exception as exc:
+                    log.warning("periodic work failed; trying again", error=repr(exc))
+
+        async def start() -> None:
+            nonlocal task
+            task = asyncio.create_task(loop(), name=f"{self.service}-repeat")
+
+        async def stop() -> None:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+        self.on_start(start)
+        self.on_stop(stop)
 
     async def open_stores(self) -> None:
         """Connect the database and the identity and permission engines (no bus, no relay):

@@ -118,7 +118,9 @@ class Demo:
             raise DemoFailed(f"paying answered {response.status_code}: {response.text}")
 
         payment = self.until("the payment", paid)
-        self.say(f"buyer paid: payment {payment['id']}, charge {payment['stripe_id']}")
+        self.say(
+            f"buyer paid: payment {payment['id']} {payment['status']} ({payment['stripe_id']})"
+        )
 
         def complete() -> dict[str, Any] | None:
             current = self.call("GET", f"/api/orders/{order['id']}", 200, buyer["token"])

@@ -7,7 +7,6 @@ otherwise the local default if it answers; for MongoDB an embedded SecantusDB
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import socket
@@ -16,10 +15,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import ClassVar, Self
 from urllib.parse import urlsplit
-
-import uvicorn
 
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -70,20 +67,24 @@ def python_env() -> dict[str, str]:
 
 
 @dataclass
-class EmbeddedMongo:
-    """A SecantusDB server in a child process; ``storage`` is a directory or ``:memory:``."""
+class ChildServer:
+    """A server in a child process on a free local port: started, waited for, stopped.
 
-    storage: str = ":memory:"
+    Subclasses say how to run it (``command``) and where it answers (``url``).
+    """
+
+    TITLE: ClassVar[str] = "server"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+        raise NotImplementedError
 
-    def start(self, log_path: Path | None = None, attempts: int = 3) -> EmbeddedMongo:
-        if self.storage != ":memory:":
-            Path(self.storage).mkdir(parents=True, exist_ok=True)
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def start(self, log_path: Path | None = None, attempts: int = 3) -> Self:
         for _ in range(attempts):
             process = self._spawn(log_path)
             with contextlib.suppress(RuntimeError):  # it exited before answering
@@ -93,13 +94,12 @@ class EmbeddedMongo:
                 return self
             self.port = free_port()
         where = f"; see {log_path}" if log_path else ""
-        raise RuntimeError(f"the embedded MongoDB-wire server (SecantusDB) did not start{where}")
+        raise RuntimeError(f"the {self.TITLE} did not start{where}")
 
     def _spawn(self, log_path: Path | None) -> subprocess.Popen[bytes]:
         out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-        command = [sys.executable, "-m", "secantus", "--port", str(self.port)]
         self.process = subprocess.Popen(
-            [*command, "--storage-path", self.storage],
+            self.command(),
             stdout=out,
             stderr=subprocess.STDOUT,
             env=python_env(),
@@ -117,25 +117,19 @@ class EmbeddedMongo:
                 self.process.wait()
 
 
-class BackgroundServer:
-    """An ASGI app served by uvicorn on a free local port, inside this process's event loop
-    (for stand-ins of third parties, which must be real HTTP servers)."""
+@dataclass
+class EmbeddedMongo(ChildServer):
+    """A SecantusDB server in a child process; ``storage`` is a directory or ``:memory:``."""
 
-    def __init__(self, app: Any) -> None:
-        self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self._server = uvicorn.Server(config)
-        self._task: asyncio.Task[None] | None = None
+    TITLE: ClassVar[str] = "embedded MongoDB-wire server (SecantusDB)"
+    storage: str = ":memory:"
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._server.serve())
-        await asyncio.to_thread(wait_until_answers, self.url, 10.0)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._server.should_exit = True
-            await self._task
+    def command(self) -> list[str]:
+        if self.storage != ":memory:":
+            Path(self.storage).mkdir(parents=True, exist_ok=True)
+        port = ["--port", str(self.port)]
+        return [sys.executable, "-m", "secantus", *port, "--storage-path", self.storage]

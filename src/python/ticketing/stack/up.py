@@ -30,6 +30,8 @@ from ticketing.stack.servers import (
     answers,
     free_port,
 )
+from ticketing.testing import stripe_standin
+from ticketing.testing.stripe_standin import StripeStandInProcess
 
 
 class Stop(Exception):
@@ -103,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     ports = DEFAULT_PORTS if args.service_ports == "fixed" else None  # None: any free ports
     mongo: EmbeddedMongo | None = None
+    standin: StripeStandInProcess | None = None
     services = Services(logs, ports)
     edge: Edge | None = None
     edge_settings = load(EdgeSettings)  # exits naming a bad EDGE_* variable
@@ -112,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"starting the embedded MongoDB-wire server (SecantusDB, {storage})", flush=True)
             mongo = EmbeddedMongo(storage=storage).start(log_path=logs / "mongodb.log")
             env["MONGODB_URL"] = mongo.url
+        if not env.get("STRIPE_API_KEY"):
+            print("starting the Stripe stand-in (no STRIPE_API_KEY)", flush=True)
+            standin = StripeStandInProcess().start(log_path=logs / "stripe.log")
+            env.update(stripe_standin.configuration(standin.url))
         port = args.port or free_port()
         env["API_URL"] = f"http://{args.host}:{port}"  # the web front end calls the API there
         print(f"starting {', '.join(SERVICES)}", flush=True)
@@ -130,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         if edge is not None:
             edge.stop()
         services.stop()
-        if mongo is not None:
-            mongo.stop()
+        for server in (standin, mongo):
+            if server is not None:
+                server.stop()
     print("stopped", flush=True)
     return 0
 

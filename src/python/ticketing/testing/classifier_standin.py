@@ -11,7 +11,7 @@ from uuid import uuid4
 
 from litestar import Litestar, Request, Response, post
 
-from ticketing.stack.servers import BackgroundServer
+from ticketing.testing.background import BackgroundServer
 
 
 class ClassifierStandIn:

@@ -18,7 +18,7 @@ from litestar import Litestar, Request, Response, delete, get, post, put
 
 from ticketing.shared.identity import KRATOS_COOKIE
 from ticketing.shared.permissions import MODEL, evaluate
-from ticketing.stack.servers import BackgroundServer
+from ticketing.testing.background import BackgroundServer
 
 Json = dict[str, Any]
 DUPLICATE = 4000007  # Kratos' message id for a taken identifier

@@ -24,7 +24,13 @@ from ticketing.shared.platform import Platform
 from ticketing.tickets.models import Ticket
 
 TITLE_MAX = 120
+# Stripe's minimum charge in USD: a cheaper ticket could never be paid for.
+PRICE_MIN = Decimal("0.50")
 PRICE_MAX = Decimal("1000000")
+PRICE_RULE = (
+    f"at least {PRICE_MIN} (Stripe's minimum charge in USD), at most {PRICE_MAX},"
+    " two decimals at most"
+)
 
 
 def checked_title(title: str) -> str:
@@ -37,10 +43,12 @@ def checked_title(title: str) -> str:
 
 
 def checked_price(price: Decimal) -> Decimal:
-    if not price.is_finite() or price <= 0 or price > PRICE_MAX:
-        raise InvalidInput(f"price must be greater than 0 and at most {PRICE_MAX}", field="price")
-    if price.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InvalidInput("price must have at most two decimal places", field="price")
+    if (
+        not price.is_finite()
+        or not PRICE_MIN <= price <= PRICE_MAX
+        or price.as_tuple().exponent < -2  # type: ignore[operator]
+    ):
+        raise InvalidInput(f"price must be {PRICE_RULE}", field="price")
     return price.quantize(Decimal("0.01"))
 
 

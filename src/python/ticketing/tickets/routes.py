@@ -19,7 +19,7 @@ from ticketing.tickets.models import Ticket
 
 class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
     title: Annotated[str, msgspec.Meta(description="1 to 120 characters")]
-    price: Annotated[Decimal, msgspec.Meta(description="greater than 0, two decimals at most")]
+    price: Annotated[Decimal, msgspec.Meta(description=domain.PRICE_RULE)]
 
 
 class TicketOut(msgspec.Struct):

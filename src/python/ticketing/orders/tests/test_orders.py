@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -162,17 +163,46 @@ async def test_who_may_read_an_order(world: World) -> None:
 async def test_payment_completes_and_a_complete_order_cannot_be_cancelled_or_expired(
     world: World,
 ) -> None:
+    payments = await EventTap(world.isolated, "payments").start([events.OrderCompleted])
     await world.ticket()
     order = (await world.order("t1")).json()
-    paid = events.PaymentCreated(id="p1", version=0, order_id=order["id"], stripe_id="pi_1")
+    paid = events.PaymentAuthorized(id="p1", version=0, order_id=order["id"])
     await inject(world.isolated, paid, paid)
-    await eventually(lambda: order_in(order["id"], "complete"))
+    completed = await payments.next(events.OrderCompleted)
+    assert (completed.id, completed.version, completed.payment_id) == (order["id"], 1, "p1")
+    assert await payments.silent(1.5)  # the duplicate completed nothing twice
+    await payments.stop()
+    read = await world.client.get(f"/api/orders/{order['id']}", headers=world.buyer)
+    assert (read.json()["status"], read.json()["payment_id"]) == ("complete", "p1")
     refused = await world.client.delete(f"/api/orders/{order['id']}", headers=world.buyer)
     assert refused.status_code == 409
     await inject(world.isolated, events.ExpirationComplete(id=order["id"], version=0))
     await world.downstream.next(events.OrderCreated)
     assert await world.downstream.silent(1.5)  # no cancellation went out
     assert (await order_in(order["id"], "complete")) is not None
+
+
+async def test_a_payment_for_a_cancelled_or_timed_out_order_completes_nothing(
+    world: World,
+) -> None:
+    payments = await EventTap(world.isolated, "payments").start([events.OrderCompleted])
+    await world.ticket("t1")
+    cancelled = (await world.order("t1")).json()
+    assert (
+        await world.client.delete(f"/api/orders/{cancelled['id']}", headers=world.buyer)
+    ).is_success
+    await world.ticket("t2")
+    late = (await world.order("t2")).json()
+    # Its reservation ran out, and the expiry job has not fired yet.
+    await Order.find_one(Order.id == late["id"]).update({"$set": {"expires_at": datetime.now(UTC)}})
+    for order in (cancelled, late):
+        await inject(
+            world.isolated, events.PaymentAuthorized(id="p", version=0, order_id=order["id"])
+        )
+    await eventually(lambda: order_in(late["id"], "cancelled"))  # cancelled now, not completed
+    assert await payments.silent(1.5)
+    await payments.stop()
+    assert (await order_in(cancelled["id"], "cancelled")) is not None
 
 
 async def test_expiry_cancels_an_unpaid_order_once(world: World) -> None:

@@ -1,7 +1,8 @@
-"""Payments against real MongoDB-wire and RabbitMQ servers; Stripe is the local stand-in that
-speaks Stripe's wire format (payments/stripe_standin.py), driven by the official client."""
+"""Payments against real MongoDB-wire and RabbitMQ servers; Stripe is the stand-in that speaks
+Stripe's wire format (testing/stripe_standin.py), driven by the official client."""
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,17 +12,17 @@ from uuid import uuid4
 
 import httpx
 import pytest
-import stripe
 
 from ticketing.payments.app import create_app
 from ticketing.payments.models import OrderReplica, Payment
 from ticketing.payments.settings import PaymentsSettings
-from ticketing.payments.stripe_standin import STANDIN_KEY, StripeStandIn
 from ticketing.shared import events
 from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.platform import Platform
 from ticketing.testing.events import EventTap, inject
 from ticketing.testing.fixtures import eventually, running, sign_up
+from ticketing.testing.proxy import Outage
+from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandIn
 
 
 @dataclass
@@ -72,16 +73,30 @@ def created(
 
 @pytest.fixture
 async def world(isolated: dict[str, Any]) -> AsyncIterator[World]:
-    app = create_app(PaymentsSettings(**isolated))
+    standin = await StripeStandIn().start()
+    async with paying(isolated, standin) as world:
+        yield world
+    await standin.stop()
+
+
+@contextlib.asynccontextmanager
+async def paying(
+    isolated: dict[str, Any], standin: StripeStandIn, stripe_url: str | None = None
+) -> AsyncIterator[World]:
+    """The payments app charging the stand-in (at ``stripe_url``, if it is reached through a
+    proxy), and its surroundings."""
+    base = stripe_url or standin.url
+    settings = PaymentsSettings(**isolated, stripe_api_key=STANDIN_KEY, stripe_api_base=base)
+    app = create_app(settings)
     platform = app.state.platform
-    tap = await EventTap(isolated, "orders").start([events.PaymentCreated])
+    tap = await EventTap(isolated, "orders").start([events.PaymentAuthorized])
     async with running(app) as client:
         buyer, buyer_headers = await sign_up(platform.identity, "buyer@example.com")
         seller, seller_headers = await sign_up(platform.identity, "seller@example.com")
         yield World(
             client,
             platform,
-            app.state.stripe_standin,
+            standin,
             tap,
             buyer.id,
             buyer_headers,
@@ -92,27 +107,67 @@ async def world(isolated: dict[str, Any]) -> AsyncIterator[World]:
     await tap.stop()
 
 
-async def test_paying_charges_stripe_records_and_announces_the_payment(world: World) -> None:
+async def test_paying_authorises_the_card_records_and_announces_the_payment(
+    world: World,
+) -> None:
     order_id = await world.order(price="45.50")
     response = await world.pay(order_id)
     assert response.status_code == 201, response.text
     payment = response.json()
-    assert payment["order_id"] == order_id
-    assert payment["stripe_id"].startswith("pi_")
-    assert payment["amount_cents"] == 4550
-    [charge] = world.standin.charges
-    assert (charge["id"], charge["amount"], charge["currency"]) == (
-        payment["stripe_id"],
-        4550,
-        "usd",
-    )
-    assert charge["metadata"] == {"order_id": order_id}
-    announced = await world.orders_view.next(events.PaymentCreated)
-    assert (announced.id, announced.order_id, announced.stripe_id) == (
-        payment["id"],
+    assert (payment["order_id"], payment["status"], payment["amount_cents"]) == (
         order_id,
-        payment["stripe_id"],
+        "authorized",
+        4550,
     )
+    [intent] = world.standin.intents.values()
+    assert intent["id"] == payment["stripe_id"]
+    assert (intent["status"], intent["capture_method"], intent["amount"]) == (
+        "requires_capture",  # held, not taken
+        "manual",
+        4550,
+    )
+    assert intent["metadata"] == {"order_id": order_id}
+    announced = await world.orders_view.next(events.PaymentAuthorized)
+    assert (announced.id, announced.order_id, announced.version) == (payment["id"], order_id, 0)
+
+
+async def test_order_completed_captures_and_order_cancelled_releases(world: World) -> None:
+    kept, dropped = await world.order(), await world.order()
+    paid = {order: (await world.pay(order)).json() for order in (kept, dropped)}
+    completed = events.OrderCompleted(id=kept, version=1, payment_id=paid[kept]["id"])
+    cancelled = events.OrderCancelled(id=dropped, version=1, ticket_id="t")
+    await inject(world.isolated, completed, cancelled, completed, cancelled)  # and duplicates
+    await eventually(lambda: _payment_status(paid[kept]["id"], "captured"))
+    await eventually(lambda: _payment_status(paid[dropped]["id"], "voided"))
+    intents = world.standin.intents
+    assert intents[paid[kept]["stripe_id"]]["status"] == "succeeded"
+    assert intents[paid[kept]["stripe_id"]]["amount_received"] == 4550
+    assert intents[paid[dropped]["stripe_id"]]["status"] == "canceled"
+    read = await world.client.get(f"/api/payments/{paid[kept]['id']}", headers=world.buyer)
+    assert read.json()["status"] == "captured"
+
+
+async def test_a_stripe_outage_delays_a_capture_and_never_loses_it(
+    isolated: dict[str, Any],
+) -> None:
+    standin = await StripeStandIn().start()
+    outage, via_proxy = await Outage.in_front_of(standin.url)
+    try:
+        async with paying(isolated, standin, via_proxy) as world:
+            order_id = await world.order()
+            payment = (await world.pay(order_id)).json()
+            await outage.cut()
+            completed = events.OrderCompleted(id=order_id, version=1, payment_id=payment["id"])
+            await inject(isolated, completed)
+            await eventually(lambda: _payment_status(payment["id"], "capturing"))
+            await asyncio.sleep(3)  # more than one retry round, all failing
+            assert standin.intents[payment["stripe_id"]]["status"] == "requires_capture"
+            await outage.restore()
+            await eventually(lambda: _payment_status(payment["id"], "captured"), within=20)
+            assert standin.intents[payment["stripe_id"]]["status"] == "succeeded"
+    finally:
+        await outage.cut()
+        await standin.stop()
 
 
 async def test_refusals(world: World) -> None:
@@ -128,7 +183,7 @@ async def test_refusals(world: World) -> None:
     unknown_token = await world.pay(order_id, token="tok_nonsense")
     assert unknown_token.status_code == 400
     assert await Payment.count() == 0
-    assert world.standin.charges == []
+    assert world.standin.intents == {}
 
 
 async def test_a_declined_card_is_a_402_and_another_card_may_follow(world: World) -> None:
@@ -147,16 +202,16 @@ async def test_a_paid_order_cannot_be_paid_again(world: World) -> None:
     again = await world.pay(order_id)
     assert again.status_code == 409
     assert "paid" in again.json()["detail"]
-    assert len(world.standin.charges) == 1
+    assert len(world.standin.intents) == 1
 
 
-async def test_twenty_concurrent_payments_make_one_payment_and_one_charge(world: World) -> None:
+async def test_twenty_concurrent_payments_make_one_payment_and_one_intent(world: World) -> None:
     order_id = await world.order()
     responses = await asyncio.gather(*(world.pay(order_id) for _ in range(20)))
     codes = sorted(r.status_code for r in responses)
     assert codes == [201] + [409] * 19, codes
     assert await Payment.find(Payment.order_id == order_id).count() == 1
-    assert len(world.standin.charges) == 1
+    assert len(world.standin.intents) == 1
 
 
 async def test_cancelled_and_expired_orders_are_refused(world: World) -> None:
@@ -168,7 +223,7 @@ async def test_cancelled_and_expired_orders_are_refused(world: World) -> None:
     response = await world.pay(expired)
     assert response.status_code == 409
     assert "expired" in response.json()["detail"]
-    assert world.standin.charges == []
+    assert world.standin.intents == {}
 
 
 async def test_order_events_out_of_order_and_twice_leave_the_replica_right(world: World) -> None:
@@ -192,36 +247,28 @@ async def test_who_may_read_a_payment(world: World) -> None:
     assert (await world.client.get("/api/payments/nope", headers=world.buyer)).status_code == 404
 
 
-async def test_the_stand_in_speaks_stripes_wire_format_to_the_official_client() -> None:
-    standin = StripeStandIn()
-    await standin.start()
-    try:
-        client = stripe.StripeClient(STANDIN_KEY, base_addresses={"api": standin.url})
-        params: Any = {
-            "amount": 1234,
-            "currency": "eur",
-            "confirm": True,
-            "payment_method_data": {"type": "card", "card": {"token": "tok_visa"}},
-        }
-        first = await client.v1.payment_intents.create_async(params, {"idempotency_key": "k1"})
-        again = await client.v1.payment_intents.create_async(params, {"idempotency_key": "k1"})
-        assert isinstance(first, stripe.PaymentIntent)
-        assert (first.status, first.amount, first.currency) == ("succeeded", 1234, "eur")
-        assert again.id == first.id  # replayed, not charged twice
-        assert len(standin.charges) == 1
-        declined: Any = {
-            **params,
-            "payment_method_data": {"type": "card", "card": {"token": "tok_chargeDeclined"}},
-        }
-        with pytest.raises(stripe.CardError) as raised:
-            await client.v1.payment_intents.create_async(declined)
-        assert raised.value.code == "card_declined"
-        assert raised.value.http_status == 402
-        bad_key = stripe.StripeClient("pk_wrong", base_addresses={"api": standin.url})
-        with pytest.raises(stripe.AuthenticationError):
-            await bad_key.v1.payment_intents.create_async(params)
-    finally:
-        await standin.stop()
+ORY = {
+    f"{name}_url": f"http://ory:{port}"
+    for name, port in [
+        ("kratos_public", 1),
+        ("kratos_admin", 2),
+        ("keto_read", 3),
+        ("keto_write", 4),
+    ]
+}
+
+
+@pytest.mark.parametrize("profile", ["dev", "production"])
+def test_without_a_stripe_key_payments_do_not_start(profile: str) -> None:
+    with pytest.raises(ValueError, match="STRIPE_API_KEY is not set") as refused:
+        PaymentsSettings(ticketing_profile=profile, **ORY)  # type: ignore[arg-type]
+    assert "STRIPE_API_BASE" in str(refused.value)
+    PaymentsSettings(ticketing_profile=profile, stripe_api_key="sk_test_x", **ORY)  # type: ignore[arg-type]
+
+
+async def _payment_status(payment_id: str, status: str) -> Payment | None:
+    payment = await Payment.get(payment_id)
+    return payment if payment is not None and payment.status == status else None
 
 
 async def _replica_status(order_id: str, status: str) -> OrderReplica | None:

@@ -21,8 +21,9 @@ SAMPLES: list[events.Event] = [
         ticket=events.OrderTicket(id="t1", price=Decimal("10.50"), user_id="u1"),
     ),
     events.OrderCancelled(id="o1", version=1, ticket_id="t1"),
+    events.OrderCompleted(id="o1", version=1, payment_id="p1"),
     events.ExpirationComplete(id="o1", version=0),
-    events.PaymentCreated(id="p1", version=0, order_id="o1", stripe_id="ch_1"),
+    events.PaymentAuthorized(id="p1", version=0, order_id="o1"),
 ]
 
 

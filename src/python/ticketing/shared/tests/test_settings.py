@@ -7,8 +7,11 @@ class ExampleSettings(ServiceSettings):
     order_expiration_seconds: int = 900
 
 
-def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults_need_no_environment_but_the_dev_profile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.setenv("TICKETING_PROFILE", "dev")  # production needs Ory's URLs
     settings = load(ExampleSettings)
     assert settings.port == 8000
     assert settings.database_name("orders") == "ticketing_orders"

@@ -77,12 +77,26 @@ async def test_listing_a_ticket_publishes_it_and_makes_the_seller_its_owner(worl
     assert await world.platform.permissions.check("Ticket", ticket["id"], "edit", created.user_id)
 
 
+async def test_a_price_under_stripes_minimum_is_refused_and_documented(world: World) -> None:
+    assert (await list_ticket(world, price="0.50"))["price"] == "0.50"
+    ticket = await list_ticket(world, price="3")
+    url = f"/api/tickets/{ticket['id']}"
+    edit = await world.client.put(url, json={"title": "Gig", "price": "0.49"}, headers=world.seller)
+    assert edit.status_code == 400
+    assert [e["field"] for e in edit.json()["errors"]] == ["price"]
+    assert "0.50" in edit.json()["detail"]
+    schema = (await world.client.get("/schema/openapi.json")).json()
+    price = schema["components"]["schemas"]["TicketIn"]["properties"]["price"]
+    assert "0.50 (Stripe's minimum charge in USD)" in price["description"]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"title": "   ", "price": "10"}, "title"),
         ({"title": "x" * 121, "price": "10"}, "title"),
         ({"title": "Gig", "price": "0"}, "price"),
+        ({"title": "Gig", "price": "0.49"}, "price"),  # under Stripe's minimum charge
         ({"title": "Gig", "price": "-5"}, "price"),
         ({"title": "Gig", "price": "1.999"}, "price"),
         ({"title": "Gig", "price": "NaN"}, "price"),
