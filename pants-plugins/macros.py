@@ -10,6 +10,7 @@ SERVICES = (
     ("payments", 8004),
     ("expiration", 8005),
     ("moderation", 8006),
+    ("web", 8007),
 )
 
 

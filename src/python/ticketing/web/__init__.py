@@ -1,0 +1,1 @@
+"""The server-rendered web front end (its code arrives from main)."""
