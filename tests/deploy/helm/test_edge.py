@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from deploy.helm.chart import DEFAULTS, RELEASE, Doc, by_service, named, render, services
+from ticketing.stack.edge import ROUTES
 
 NGINX = "nginx.ingress.kubernetes.io/"
 EDGE_DEFAULTS = {
@@ -57,6 +58,13 @@ def test_routes_come_from_the_services_ingress_paths() -> None:
     assert _routes(auth) == {"/api/users": f"{RELEASE}-auth"}
     assert _routes(auth) | _routes(api) == routed
     assert auth["spec"]["ingressClassName"] == api["spec"]["ingressClassName"] == "nginx"
+
+
+def test_the_routing_table_and_the_rendered_ingress_agree() -> None:
+    # Issue #11: the local edge (ticketing.stack.edge.ROUTES) and the cluster route alike.
+    auth, api = _ingresses()
+    assert not set(_routes(auth)) & set(_routes(api))  # no prefix in both Ingresses
+    assert _routes(auth) | _routes(api) == {p: f"{RELEASE}-{s}" for p, s in ROUTES.items()}
 
 
 def test_the_web_front_end_takes_the_root_of_the_api_ingress() -> None:

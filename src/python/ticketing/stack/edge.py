@@ -25,6 +25,7 @@ from ticketing.stack.servers import free_port, wait_until_answers
 
 # Path prefix -> the service that serves it. The web front end will take "/".
 ROUTES: dict[str, str] = {
+    "/": "web",
     "/api/users": "auth",
     "/api/tickets": "tickets",
     "/api/orders": "orders",
