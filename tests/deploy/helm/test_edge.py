@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from deploy.helm.chart import DEFAULTS, RELEASE, Doc, named, render, services
+from deploy.helm.chart import DEFAULTS, RELEASE, Doc, by_service, named, render, services
+from ticketing.stack.edge import ROUTES
 
 NGINX = "nginx.ingress.kubernetes.io/"
 EDGE_DEFAULTS = {
@@ -57,6 +58,31 @@ def test_routes_come_from_the_services_ingress_paths() -> None:
     assert _routes(auth) == {"/api/users": f"{RELEASE}-auth"}
     assert _routes(auth) | _routes(api) == routed
     assert auth["spec"]["ingressClassName"] == api["spec"]["ingressClassName"] == "nginx"
+
+
+def test_the_routing_table_and_the_rendered_ingress_agree() -> None:
+    # Issue #11: the local edge (ticketing.stack.edge.ROUTES) and the cluster route alike.
+    auth, api = _ingresses()
+    assert not set(_routes(auth)) & set(_routes(api))  # no prefix in both Ingresses
+    assert _routes(auth) | _routes(api) == {p: f"{RELEASE}-{s}" for p, s in ROUTES.items()}
+
+
+def test_the_web_front_end_takes_the_root_of_the_api_ingress() -> None:
+    docs = render()
+    _, api = _ingresses()
+    (rule,) = api["spec"]["rules"]
+    (root,) = (p for p in rule["http"]["paths"] if p["path"] == "/")
+    assert root == {
+        "path": "/",
+        "pathType": "Prefix",
+        "backend": {"service": {"name": f"{RELEASE}-web", "port": {"name": "http"}}},
+    }
+    (port,) = by_service(docs, "Service")["web"]["spec"]["ports"]
+    assert (port["name"], port["port"]) == ("http", 8007)
+    # Without the web, "/" is not routed (the API prefixes stay).
+    _, api = _ingresses({"services": {"web": {"enabled": False}}})
+    assert "/" not in _routes(api)
+    assert "/api/tickets" in _routes(api)
 
 
 def test_the_auth_prefix_is_rate_limited_and_the_rest_is_not() -> None:

@@ -1,5 +1,5 @@
 """NetworkPolicies: the release's pods deny everything but DNS, their own dependencies and,
-for routed services, the ingress controller."""
+for routed services, the ingress controller (and, for the routed API services, the web)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ INGRESS_NAMESPACE = {"matchLabels": {"kubernetes.io/metadata.name": "ingress-ngi
 
 # What each service's code connects to (shared/platform.py: MongoDB, RabbitMQ, identity and
 # permissions for all; arq jobs on Redis in expiration and moderation; Stripe, the classifier).
-# A new service needs a line here.
+# The web front end calls only the routed API services. A new service needs a line here.
 NEEDS = {
     "auth": {"mongodb", "rabbitmq", "ory"},
     "tickets": {"mongodb", "rabbitmq", "ory"},
@@ -20,7 +20,10 @@ NEEDS = {
     "payments": {"mongodb", "rabbitmq", "ory", "internet"},
     "expiration": {"mongodb", "rabbitmq", "redis", "ory"},
     "moderation": {"mongodb", "rabbitmq", "redis", "ory", "internet"},
+    "web": {"api"},
 }
+# The routed API services (ingressPath /api...) and their ports: what `api` reaches.
+API_PORTS = {"auth": 8001, "moderation": 8006, "orders": 8003, "payments": 8004, "tickets": 8002}
 # External servers by port (values.yaml networkPolicy.external) and the internet on 443.
 EXTERNAL_PORTS = {
     "mongodb": [27017],
@@ -36,8 +39,23 @@ def _ports(rule: dict[str, Any]) -> list[int]:
     return [p["port"] for p in rule["ports"]]
 
 
-def _egress_by_kind(policy: Doc) -> dict[str, dict[str, Any]]:
-    """The egress rules after DNS, keyed by what they reach (told apart by port)."""
+def _peer(name: str) -> dict[str, Any]:
+    """The pods of a service (or subchart) of the release, as a NetworkPolicy peer."""
+    labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": RELEASE}
+    return {"podSelector": {"matchLabels": labels}}
+
+
+def _api_rules(names: list[str]) -> list[dict[str, Any]]:
+    """Egress to these API services' pods, one rule each on its own port (sorted by name)."""
+    return [
+        {"to": [_peer(n)], "ports": [{"port": API_PORTS[n], "protocol": "TCP"}]}
+        for n in sorted(names)
+    ]
+
+
+def _egress_by_kind(policy: Doc) -> dict[str, Any]:
+    """The egress rules after DNS, keyed by what they reach (told apart by port); the rules to
+    the release's API services' pods, a list, under "api"."""
     dns, *rules = policy["spec"]["egress"]
     assert {k: v for k, v in dns.items() if k == "ports"} == DNS
     (peer,) = dns["to"]
@@ -45,11 +63,15 @@ def _egress_by_kind(policy: Doc) -> dict[str, dict[str, Any]]:
         "matchLabels": {"kubernetes.io/metadata.name": "kube-system"}
     }
     assert peer["podSelector"] == {"matchLabels": {"k8s-app": "kube-dns"}}
-    kinds = {}
+    kinds: dict[str, Any] = {}
     for rule in rules:
+        if any(rule.get("to") == [_peer(n)] for n in API_PORTS):
+            kinds.setdefault("api", []).append(rule)
+            continue
         (kind,) = [k for k, ports in EXTERNAL_PORTS.items() if _ports(rule)[0] in ports] or [
             "in-chart"
         ]
+        assert kind not in kinds, (kind, rules)
         kinds[kind] = rule
     return kinds
 
@@ -81,13 +103,21 @@ def test_each_service_reaches_only_dns_and_its_dependencies() -> None:
         }
         rules = _egress_by_kind(policy)
         assert set(rules) == NEEDS[name], name
+        if "api" in rules:
+            assert rules.pop("api") == _api_rules(list(API_PORTS)), name
         for kind, rule in rules.items():
             assert _ports(rule) == EXTERNAL_PORTS[kind], (name, kind)
         for kind in {"mongodb", "rabbitmq", "redis"} & set(rules):
             assert "to" not in rules[kind]  # default: external servers, any address
-        assert rules["ory"]["to"] == [
-            {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ory"}}}
-        ]
+        if "ory" in rules:
+            assert rules["ory"]["to"] == [
+                {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ory"}}}
+            ]
+
+
+def test_the_web_reaches_exactly_the_routed_api_services() -> None:
+    (_, *rules) = by_service(render(), "NetworkPolicy")["web"]["spec"]["egress"]
+    assert rules == _api_rules(list(API_PORTS))
 
 
 def test_the_internet_is_https_outside_private_ranges() -> None:
@@ -102,24 +132,35 @@ def test_the_internet_is_https_outside_private_ranges() -> None:
         }
 
 
-def test_only_the_ingress_controller_reaches_routed_services() -> None:
+def test_the_ingress_controller_reaches_routed_services_and_the_web_the_api() -> None:
     policies = by_service(render(), "NetworkPolicy")
     for name, svc in services().items():
         ingress = policies[name]["spec"].get("ingress", [])
         if not svc["ingressPath"]:
             assert ingress == [], name  # expiration: nothing may connect
             continue
-        assert ingress == [
-            {
-                "from": [{"namespaceSelector": INGRESS_NAMESPACE}],
-                "ports": [{"port": svc["port"], "protocol": "TCP"}],
-            }
-        ], name
+        ports = [{"port": svc["port"], "protocol": "TCP"}]
+        from_controller = {"from": [{"namespaceSelector": INGRESS_NAMESPACE}], "ports": ports}
+        from_web = [{"from": [_peer("web")], "ports": ports}] if name in API_PORTS else []
+        assert ingress == [from_controller, *from_web], name
+    assert len(policies["web"]["spec"]["ingress"]) == 1  # the web: only the controller
+
+
+def test_the_web_policies_follow_the_services_values() -> None:
+    policies = by_service(render({"services": {"moderation": {"enabled": False}}}), "NetworkPolicy")
+    (_, *rules) = policies["web"]["spec"]["egress"]
+    assert rules == _api_rules(["auth", "orders", "payments", "tickets"])
+    # Without the web, the API services accept only the ingress controller.
+    policies = by_service(render({"services": {"web": {"enabled": False}}}), "NetworkPolicy")
+    assert "web" not in policies
+    for name in API_PORTS:
+        (rule,) = policies[name]["spec"]["ingress"]
+        assert rule["from"] == [{"namespaceSelector": INGRESS_NAMESPACE}], name
 
 
 def _pods_reached(policy: Doc) -> dict[str, list[int]]:
-    """In-chart servers an egress policy reaches (by pod name label), with their ports; fails
-    on any rule after DNS that is neither that nor the internet."""
+    """In-chart servers and services an egress policy reaches (by pod name label), with their
+    ports; fails on any rule after DNS that is neither that nor the internet."""
     reached = {}
     for rule in policy["spec"]["egress"][1:]:
         (peer,) = rule["to"]
@@ -142,14 +183,23 @@ IN_CHART_PORTS = {
 }
 
 
+def _expected_pods(name: str, in_chart_ory: bool) -> dict[str, list[int]]:
+    """The pods a service reaches when every server it needs is in-chart (Ory if asked)."""
+    servers = NEEDS[name] - {"ory", "internet", "api"}
+    if in_chart_ory and "ory" in NEEDS[name]:
+        servers |= {"kratos", "keto"}
+    api = {n: [port] for n, port in API_PORTS.items()} if "api" in NEEDS[name] else {}
+    return {s: IN_CHART_PORTS[s] for s in servers} | api
+
+
 def test_in_chart_servers_are_reached_by_their_pod_labels() -> None:
     policies = by_service(render(example("in-cluster.yaml")), "NetworkPolicy")
     for name, policy in policies.items():
-        servers = (NEEDS[name] - {"ory", "internet"}) | {"kratos", "keto"}
-        assert _pods_reached(policy) == {s: IN_CHART_PORTS[s] for s in servers}, name
-    # In-chart Kratos calls auth's registration web hook.
-    from_ingress, from_kratos = policies["auth"]["spec"]["ingress"]
+        assert _pods_reached(policy) == _expected_pods(name, in_chart_ory=True), name
+    # In-chart Kratos calls auth's registration web hook; the web calls auth's API.
+    from_ingress, from_kratos, from_web = policies["auth"]["spec"]["ingress"]
     assert from_ingress["from"] == [{"namespaceSelector": INGRESS_NAMESPACE}]
+    assert from_web == {"from": [_peer("web")], "ports": [{"port": 8001, "protocol": "TCP"}]}
     assert from_kratos == {
         "from": [
             {
@@ -168,8 +218,7 @@ def test_in_chart_servers_are_reached_by_their_pod_labels() -> None:
 def test_the_embedded_engine_reaches_no_ory() -> None:
     # dev.yaml: no Ory; MongoDB, RabbitMQ and Redis in-chart.
     for name, policy in by_service(render(example("dev.yaml")), "NetworkPolicy").items():
-        servers = NEEDS[name] - {"ory", "internet"}
-        assert _pods_reached(policy) == {s: IN_CHART_PORTS[s] for s in servers}, name
+        assert _pods_reached(policy) == _expected_pods(name, in_chart_ory=False), name
 
 
 def test_network_policies_can_be_left_to_the_cluster() -> None:

@@ -3,6 +3,7 @@ schemas for the oldest and newest supported versions, and the hardening of every
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import kubernetes_validate
@@ -25,6 +26,25 @@ from deploy.helm.chart import (
 
 FILES = [None, *(p.name for p in EXAMPLES)]
 SERVICES = sorted(services())
+# The web front end owns no data: it gets no server URLs, only the API's.
+DATA_SERVICES = [s for s in SERVICES if s != "web"]
+SERVER_VARIABLES = {
+    "MONGODB_URL",
+    "RABBITMQ_URL",
+    "REDIS_URL",
+    "KRATOS_PUBLIC_URL",
+    "KRATOS_ADMIN_URL",
+    "KETO_READ_URL",
+    "KETO_WRITE_URL",
+}
+# The web's API_ROUTES with the default values: each routed API prefix -> its Service.
+API_ROUTES = {
+    "/api/users": f"http://{RELEASE}-auth:8001",
+    "/api/tickets": f"http://{RELEASE}-tickets:8002",
+    "/api/orders": f"http://{RELEASE}-orders:8003",
+    "/api/payments": f"http://{RELEASE}-payments:8004",
+    "/api/moderations": f"http://{RELEASE}-moderation:8006",
+}
 
 
 def _render(name: str | None) -> list[Doc]:
@@ -131,7 +151,7 @@ def test_the_services_run_in_the_profile_of_the_values(name: str | None, profile
 
 def test_production_wires_ory_and_the_secrets() -> None:
     docs = render()
-    for service in SERVICES:
+    for service in DATA_SERVICES:
         env = _env(docs, service)
         for variable in (
             "KRATOS_PUBLIC_URL",
@@ -150,6 +170,86 @@ def test_production_wires_ory_and_the_secrets() -> None:
     assert stripe == {"name": "ticketing-stripe", "key": "api-key"}
     hook = _env(docs, "auth")["KRATOS_WEBHOOK_SECRET"]["valueFrom"]["secretKeyRef"]
     assert hook == {"name": "ticketing-kratos-webhook", "key": "secret"}
+
+
+# --- the web front end ----------------------------------------------------------------------
+
+
+def test_the_web_gets_the_api_routes_and_its_csrf_secret() -> None:
+    env = _env(render(), "web")
+    assert set(env) == {
+        "TICKETING_PROFILE",
+        "HOST",
+        "PORT",
+        "LOG_LEVEL",
+        "API_ROUTES",
+        "CSRF_SECRET",
+    }
+    assert env["PORT"]["value"] == "8007"
+    assert env["TICKETING_PROFILE"]["value"] == "production"
+    assert json.loads(env["API_ROUTES"]["value"]) == API_ROUTES
+    assert env["CSRF_SECRET"] == {
+        "name": "CSRF_SECRET",
+        "valueFrom": {"secretKeyRef": {"name": "ticketing-web-csrf", "key": "secret"}},
+    }
+
+
+def test_the_api_routes_follow_the_services_values() -> None:
+    values = {
+        "services": {
+            "moderation": {"enabled": False},
+            "tickets": {"port": 9002},
+            "expiration": {"ingressPath": "/apiary"},  # routed, but not under /api
+        }
+    }
+    routes = json.loads(_env(render(values), "web")["API_ROUTES"]["value"])
+    assert routes == {
+        **{p: u for p, u in API_ROUTES.items() if p != "/api/moderations"},
+        "/api/tickets": f"http://{RELEASE}-tickets:9002",
+    }
+
+
+def test_the_web_gets_stripe_settings_only_when_set() -> None:
+    config = {"stripePublishableKey": "pk_test_abc", "stripeApiBase": "http://stripe-mock:12111"}
+    env = _env(render({"config": config}), "web")
+    assert env["STRIPE_PUBLISHABLE_KEY"]["value"] == "pk_test_abc"
+    assert env["STRIPE_API_BASE"]["value"] == "http://stripe-mock:12111"
+    assert "STRIPE_PUBLISHABLE_KEY" not in _env(render({"config": config}), "payments")
+
+
+@pytest.mark.parametrize("name", FILES, ids=lambda n: n or "values.yaml")
+def test_the_web_gets_no_server_urls_or_passwords(name: str | None) -> None:
+    env = _env(_render(name), "web")
+    assert "API_ROUTES" in env
+    assert not SERVER_VARIABLES & set(env)
+    assert not [v for v in env if v.endswith("_PASSWORD")]
+
+
+def test_the_dev_profile_may_leave_out_the_csrf_secret() -> None:
+    env = _env(_render("dev.yaml"), "web")
+    assert env["TICKETING_PROFILE"]["value"] == "dev"
+    assert "CSRF_SECRET" not in env
+
+
+def test_the_web_is_a_probed_service_with_a_pdb() -> None:
+    docs = render()
+    deployment = by_service(docs, "Deployment")["web"]
+    selector = {"app.kubernetes.io/name": "web", "app.kubernetes.io/instance": RELEASE}
+    assert deployment["metadata"]["labels"]["app.kubernetes.io/component"] == "frontend"
+    assert deployment["spec"]["selector"]["matchLabels"] == selector
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["image"].startswith("ticketing/web:")
+    assert container["ports"] == [{"name": "http", "containerPort": 8007, "protocol": "TCP"}]
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    pdb = by_service(docs, "PodDisruptionBudget")["web"]
+    assert pdb["spec"] == {"maxUnavailable": 1, "selector": {"matchLabels": selector}}
+    service = by_service(docs, "Service")["web"]
+    assert service["metadata"]["name"] == f"{RELEASE}-web"
+    assert service["spec"]["selector"] == selector
+    assert service["spec"]["ports"] == [
+        {"name": "http", "port": 8007, "targetPort": "http", "protocol": "TCP"}
+    ]
 
 
 def test_no_hpa_unless_asked() -> None:
@@ -179,7 +279,7 @@ def test_in_cluster_servers_are_wired_through_their_generated_passwords() -> Non
         ),
         "REDIS": (f"{RELEASE}-redis", "redis-password", f"@{RELEASE}-redis-master.{svc}:6379/0"),
     }
-    for service in SERVICES:
+    for service in DATA_SERVICES:
         env = env_of(by_service(docs, "Deployment")[service])
         names = [e["name"] for e in env]
         by_name = {e["name"]: e for e in env}

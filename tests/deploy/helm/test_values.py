@@ -6,6 +6,7 @@ a refusal here is what `helm install` prints.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -35,6 +36,7 @@ PORTS = {
     "payments": 8004,
     "expiration": 8005,
     "moderation": 8006,
+    "web": 8007,
 }
 PREFIXES = {
     "auth": "/api/users",
@@ -42,6 +44,7 @@ PREFIXES = {
     "orders": "/api/orders",
     "payments": "/api/payments",
     "moderation": "/api/moderations",
+    "web": "/",
 }
 MISSING_SUBCHARTS = f"chart directory is missing these dependencies: {','.join(SUBCHARTS)}"
 FILES = [None, *(p.name for p in EXAMPLES)]
@@ -55,6 +58,16 @@ def test_the_schema_is_valid_draft7() -> None:
     jsonschema.Draft7Validator.check_schema(
         json.loads((CHART_DIR / "values.schema.json").read_text())
     )
+
+
+def test_the_schema_requires_every_service() -> None:
+    # Checked on the schema itself: Helm accepted services.web: null over the defaults.
+    schema = json.loads((CHART_DIR / "values.schema.json").read_text())
+    values = copy.deepcopy(DEFAULTS)
+    del values["services"]["web"]
+    errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(values)]
+    assert errors == ["'web' is a required property"]
+    assert not list(jsonschema.Draft7Validator(schema).iter_errors(DEFAULTS))
 
 
 def test_there_are_example_values() -> None:
@@ -102,12 +115,16 @@ def test_helm_accepts_the_default_and_example_values(name: str | None) -> None:
         (overrides(config__extraEnv={"STRIPE_API_KEY": "sk_live_x"}), "'not' failed"),
         (overrides(serviceDefaults__env={"DB_PASSWORD": "hunter2"}), "'not' failed"),
         (overrides(config__extraEnv={"TICKETING_PROFILE": "dev"}), "'not' failed"),
+        (overrides(config__extraEnv={"API_ROUTES": "{}"}), "'not' failed"),
+        (overrides(serviceDefaults__env={"CSRF_SECRET": "x"}), "'not' failed"),
+        (overrides(config__stripePublishableKey="sk_live_51H8xyz"), "does not match pattern"),
         (overrides(ory__kratosAdminUrl="https://admin:pw@kratos"), "does not match pattern"),
         # Bad ports and other plain mistakes.
         (overrides(services__orders__port=80), "minimum: got 80, want 1,024"),
         (overrides(services__orders__port="8003"), "got string, want integer"),
         (overrides(services__orders__ingressPath="api/orders"), "does not match pattern"),
         (overrides(services__orders__egress=["postgres"]), "value must be one of"),
+        (overrides(services__web__egress=["apis"]), "value must be one of"),
         (overrides(services__billing={"enabled": True}), "'billing' not allowed"),
         (overrides(config__logLevel="LOUD"), "value must be one of"),
         (overrides(serviceDefaults__resources__limits__memory="lots"), "does not match"),
@@ -147,7 +164,7 @@ def test_production_refuses_the_embedded_engine_unless_the_profile_is_dev() -> N
     assert refusal(overrides(ory__enabled=False, profile="dev")) == ""
 
 
-@pytest.mark.parametrize("secret", ["stripeApiKey", "kratosWebhookSecret"])
+@pytest.mark.parametrize("secret", ["stripeApiKey", "kratosWebhookSecret", "webCsrfSecret"])
 def test_production_requires_the_secrets_the_services_need(secret: str) -> None:
     values = overrides(**{f"secrets__{secret}": {"name": "", "key": "k"}})
     assert f"at '/secrets/{secret}/name': minLength: got 0, want 1" in refusal(values)

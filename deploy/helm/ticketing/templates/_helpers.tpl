@@ -54,7 +54,8 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 
 {{/*
 The environment of one service: config, then connection URLs (from the named Secrets, or from
-an in-chart dependency's generated password via $(VAR) expansion), then service specifics.
+an in-chart dependency's generated password via $(VAR) expansion), then service specifics. The
+web front end gets, after the common four, only its own: API routes, CSRF secret, Stripe.
 Call with (dict "root" $ "name" $name "svc" $svc).
 */}}
 {{- define "ticketing.env" -}}
@@ -69,6 +70,24 @@ Call with (dict "root" $ "name" $name "svc" $svc).
   value: {{ .svc.port | quote }}
 - name: LOG_LEVEL
   value: {{ $v.config.logLevel | quote }}
+{{- if eq .name "web" }}
+{{- /* The web front end owns no data: it gets no server URLs or credentials, only the API. */}}
+{{- $routes := dict }}
+{{- range $name, $api := include "ticketing.apiServices" .root | fromYaml }}
+{{- $_ := set $routes $api.path (printf "http://%s:%d" (include "ticketing.serviceName" (dict "root" $.root "name" $name)) (int $api.port)) }}
+{{- end }}
+- name: API_ROUTES
+  value: {{ $routes | toJson | quote }}
+{{- include "ticketing.secretEnv" (dict "env" "CSRF_SECRET" "ref" $v.secrets.webCsrfSecret) }}
+{{- if $v.config.stripePublishableKey }}
+- name: STRIPE_PUBLISHABLE_KEY
+  value: {{ $v.config.stripePublishableKey | quote }}
+{{- end }}
+{{- if $v.config.stripeApiBase }}
+- name: STRIPE_API_BASE
+  value: {{ $v.config.stripeApiBase | quote }}
+{{- end }}
+{{- else }}
 - name: EVENT_EXCHANGE
   value: {{ $v.config.eventExchange | quote }}
 - name: MONGODB_DATABASE_PREFIX
@@ -133,6 +152,7 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 {{- end }}
 {{- include "ticketing.secretEnv" (dict "env" "MODERATION_CLASSIFIER_API_KEY" "ref" $v.secrets.moderationClassifierApiKey) }}
 {{- end }}
+{{- end }}
 {{- range $k, $val := $v.config.extraEnv }}
 - name: {{ $k }}
   value: {{ $val | quote }}
@@ -140,6 +160,18 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 {{- range $k, $val := .svc.env }}
 - name: {{ $k }}
   value: {{ $val | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The routed API services (YAML, name -> {path, port}): enabled, with an ingressPath of /api or
+under it. The web front end calls them (API_ROUTES, its NetworkPolicy egress kind `api`).
+*/}}
+{{- define "ticketing.apiServices" -}}
+{{- range $name, $svc := .Values.services }}
+{{- if and $svc.enabled (or (eq $svc.ingressPath "/api") (hasPrefix "/api/" $svc.ingressPath)) }}
+{{ $name }}: {path: {{ $svc.ingressPath | quote }}, port: {{ int $svc.port }}}
+{{- end }}
 {{- end }}
 {{- end -}}
 
@@ -151,7 +183,7 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 {{- end }}
 {{- end -}}
 
-{{/* A NetworkPolicy peer (YAML) for the pods of an in-chart subchart; call with (list $ "name"). */}}
+{{/* A NetworkPolicy peer (YAML): the pods of a subchart or service of this release; call with (list $ "name"). */}}
 {{- define "ticketing.podsOf" -}}
 podSelector:
   matchLabels:
