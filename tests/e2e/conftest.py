@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ticketing.stack.processes import SERVICES, Services
-from ticketing.testing.platform import platform_processes
+from ticketing.testing.platform import RunningPlatform, platform_processes
 from ticketing.testing.servers import Servers
 
 # Short enough for the expiry story to run in seconds, long enough to pay in time.
@@ -16,17 +16,30 @@ EXPIRATION_SECONDS = 6
 
 
 @pytest.fixture(scope="module")
-def services(
+def platform(
     servers: Servers, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, str]]:
-    """Base URL of each running service (started the way the one-command stack starts them)."""
+) -> Iterator[RunningPlatform]:
+    """Every service (started the way the one-command stack starts them) and the Stripe
+    stand-in they charge."""
     env = {"ORDER_EXPIRATION_SECONDS": str(EXPIRATION_SECONDS), "LOG_LEVEL": "INFO"}
     with platform_processes(servers, tmp_path_factory.mktemp("logs"), **env) as running:
         STARTED.append(running.services)
         try:
-            yield running.urls()
+            yield running
         finally:
             STARTED.remove(running.services)
+
+
+@pytest.fixture(scope="module")
+def services(platform: RunningPlatform) -> dict[str, str]:
+    """Base URL of each running service."""
+    return platform.urls()
+
+
+@pytest.fixture(scope="module")
+def stripe_url(platform: RunningPlatform) -> str:
+    """The Stripe stand-in the platform's payments charge (key ``STANDIN_KEY``)."""
+    return platform.env["STRIPE_API_BASE"]
 
 
 STARTED: list[Services] = []

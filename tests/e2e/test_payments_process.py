@@ -5,6 +5,7 @@ process. Payments starts no stand-in itself, and refuses to start without a key.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+import pytest
 import stripe
 
 from ticketing.shared import events
@@ -22,7 +24,17 @@ from ticketing.stack.processes import ServiceProcess
 from ticketing.stack.servers import free_port, python_env
 from ticketing.testing.events import inject
 from ticketing.testing.fixtures import env_from, eventually, sign_up
-from ticketing.testing.stripe_standin import STANDIN_KEY
+from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandInProcess
+
+
+@pytest.fixture(scope="module")
+def stripe_url() -> Iterator[str]:
+    """A Stripe stand-in of this module's own (the platform of the other stories is not needed)."""
+    standin = StripeStandInProcess().start()
+    try:
+        yield standin.url
+    finally:
+        standin.stop()
 
 
 def started(env: dict[str, str], log: Path) -> ServiceProcess:

@@ -143,7 +143,7 @@ def _proxy(match: str, upstream: str, settings: EdgeSettings, limited: bool, pat
 def _route_locations(routes: Mapping[str, str], settings: EdgeSettings) -> str:
     # Under /api only the routed prefixes; elsewhere the web front end if there is one.
     blocks = [f"    location /api/ {{\n      {_REFUSE}\n      return 404;\n    }}"]
-    blocks.append(f'    location ~ "{INTERNAL}" {{\n      return 404;\n    }}')
+    blocks.append(f'    location ~ "{INTERNAL}" {{\n      {_REFUSE}\n      return 404;\n    }}')
     for prefix, upstream in sorted(routes.items(), key=lambda item: -len(item[0])):
         limited = prefix in RATE_LIMITED
         if prefix == "/":
