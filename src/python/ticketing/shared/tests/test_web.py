@@ -173,7 +173,7 @@ async def test_openapi_and_asyncapi_are_served(client: httpx.AsyncClient) -> Non
 async def test_a_request_id_that_is_not_a_short_token_is_replaced_not_a_500(
     client: httpx.AsyncClient, sent: str
 ) -> None:
-    headers = {"X-Request-ID": sent.encode()}
+    headers = {b"X-Request-ID": sent.encode()}
     response = await client.post("/things", json={"name": "a", "count": 1}, headers=headers)
     assert response.status_code == 201, response.text
     assert response.headers["x-request-id"] != sent
