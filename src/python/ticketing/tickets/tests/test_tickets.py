@@ -13,6 +13,7 @@ from ticketing.shared import events
 from ticketing.shared.platform import Platform
 from ticketing.testing.events import EventTap, inject
 from ticketing.testing.fixtures import eventually, running, sign_up
+from ticketing.testing.proxy import Outage
 from ticketing.tickets.app import create_app
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.settings import TicketsSettings
@@ -236,3 +237,24 @@ async def _released(ticket_id: str) -> Ticket | None:
 async def _status(ticket_id: str, status: str) -> Ticket | None:
     ticket = await stored(ticket_id)
     return ticket if ticket.status == status else None
+
+
+async def test_while_the_broker_is_down_a_new_ticket_is_its_owners_to_edit_at_once(
+    isolated: dict[str, Any],
+) -> None:
+    outage, via_proxy = await Outage.in_front_of(isolated["rabbitmq_url"])
+    app = create_app(TicketsSettings(**{**isolated, "rabbitmq_url": via_proxy}))
+    async with running(app) as client:
+        _, seller = await sign_up(app.state.platform.identity, "seller@example.com")
+        await outage.cut()
+        listed = await client.post(
+            "/api/tickets", json={"title": "Gig", "price": "10"}, headers=seller
+        )
+        assert listed.status_code == 201, listed.text
+        ticket_id = listed.json()["id"]
+        edited = await client.put(
+            f"/api/tickets/{ticket_id}", json={"title": "Gig", "price": "12"}, headers=seller
+        )
+        assert edited.status_code == 200, edited.text
+        assert await app.state.platform.outbox.pending() == 2  # the events wait for the broker
+    await outage.cut()
