@@ -8,9 +8,10 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from ticketing.shared.events import TicketStatus
+from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.tickets import domain
@@ -18,7 +19,15 @@ from ticketing.tickets.models import Ticket
 
 
 class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[str, msgspec.Meta(description="1 to 120 characters")]
+    title: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=domain.TITLE_MAX,
+            description=f"1 to {domain.TITLE_MAX} characters, at least one visible, no control"
+            " characters",
+        ),
+    ]
     price: Annotated[Decimal, msgspec.Meta(description="greater than 0, two decimals at most")]
 
 
@@ -63,9 +72,9 @@ class TicketsController(Controller):
     @get("/")
     async def search(
         self,
-        title: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        title: Annotated[str | None, QueryParameter(max_length=domain.SEARCH_MAX)] = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> list[TicketOut]:
         """Tickets whose title contains ``title`` (any case), oldest first."""
         return [TicketOut.of(t) for t in await domain.search(title, limit, offset)]

@@ -83,6 +83,10 @@ async def test_listing_a_ticket_publishes_it_and_makes_the_seller_its_owner(worl
     [
         ({"title": "   ", "price": "10"}, "title"),
         ({"title": "x" * 121, "price": "10"}, "title"),
+        ({"title": "Gig\x00", "price": "10"}, "title"),
+        ({"title": "\x1b[31mRED\x1b[0m", "price": "10"}, "title"),
+        ({"title": "Gig\u202e", "price": "10"}, "title"),
+        ({"title": "\u200b\u200b\u2060", "price": "10"}, "title"),
         ({"title": "Gig", "price": "0"}, "price"),
         ({"title": "Gig", "price": "-5"}, "price"),
         ({"title": "Gig", "price": "1.999"}, "price"),
@@ -258,3 +262,42 @@ async def test_while_the_broker_is_down_a_new_ticket_is_its_owners_to_edit_at_on
         assert edited.status_code == 200, edited.text
         assert await app.state.platform.outbox.pending() == 2  # the events wait for the broker
     await outage.cut()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"title": "Gig \xff\xfe", "price": "10"}',  # not UTF-8
+        b"[" * 1000 + b"]" * 1000,  # nested 1,000 deep
+        b'{"title": ' + b'{"a": ' * 1000 + b"1" + b"}" * 1000 + b', "price": "1"}',
+    ],
+)
+async def test_a_body_that_is_not_valid_json_is_a_400(world: World, body: bytes) -> None:
+    headers = {**world.seller, "content-type": "application/json"}
+    response = await world.client.post("/api/tickets", content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ({"offset": str(2**64)}, "offset"),
+        ({"offset": str(2**63)}, "offset"),
+        ({"title": "a" * 101}, "title"),
+        ({"title": "a\x00b"}, "title"),
+    ],
+)
+async def test_a_search_out_of_bounds_is_a_400_naming_the_parameter(
+    world: World, query: dict[str, str], name: str
+) -> None:
+    response = await world.client.get("/api/tickets", params=query)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert name in response.text
+
+
+async def test_an_encoded_nul_in_a_path_is_a_400(world: World) -> None:
+    response = await world.client.get("/api/tickets/a%00b")
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
