@@ -76,12 +76,14 @@ class EmbeddedMongo:
     storage: str = ":memory:"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
 
     @property
     def url(self) -> str:
         return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
 
     def start(self, log_path: Path | None = None, attempts: int = 3) -> EmbeddedMongo:
+        self.log_path = log_path
         if self.storage != ":memory:":
             Path(self.storage).mkdir(parents=True, exist_ok=True)
         for _ in range(attempts):
@@ -98,14 +100,24 @@ class EmbeddedMongo:
     def _spawn(self, log_path: Path | None) -> subprocess.Popen[bytes]:
         out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         command = [sys.executable, "-m", "secantus", "--port", str(self.port)]
+        command += ["--storage-path", self.storage]
+        if self.storage != ":memory:":  # durable: an acknowledged write survives a crash
+            command.append("--sync-on-commit")
         self.process = subprocess.Popen(
-            [*command, "--storage-path", self.storage],
+            command,
             stdout=out,
             stderr=subprocess.STDOUT,
             env=python_env(),
             start_new_session=True,  # Ctrl-C goes to the stack, which stops us in order
         )
         return self.process
+
+    def exited(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def restart(self) -> None:
+        """Start again on the same port and storage (the services keep their URL)."""
+        wait_until_answers(self.url, 30, self._spawn(self.log_path))
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
