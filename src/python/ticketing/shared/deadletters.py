@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -114,7 +115,7 @@ async def main(argv: list[str] | None = None) -> int:
     settings = load(BusSettings)
     exchange = settings.event_exchange
     if args.state_dir is not None:
-        exchange = local_names(args.state_dir)["EVENT_EXCHANGE"]
+        exchange = local_names(args.state_dir, os.environ)["EVENT_EXCHANGE"]
     url = settings.rabbitmq_url
     if args.action == "list":
         counts = await count(url, exchange, args.service)
