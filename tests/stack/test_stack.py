@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 from litestar import Litestar, get
 
 from ticketing.stack import demo
@@ -46,6 +47,24 @@ def alive(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def embedded_server(stack_pid: int) -> int:
+    """The pid of the stack's SecantusDB child."""
+    for pid in children_of(stack_pid):
+        if b"secantus" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
+    raise AssertionError("the stack runs no embedded MongoDB-wire server")
+
+
+def restarted(url: str, old_pid: int) -> bool:
+    """A new process of the service answers and is ready."""
+    try:
+        if httpx.get(f"{url}/healthz").json()["pid"] == old_pid:
+            return False
+        return httpx.get(f"{url}/readyz").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
 def start_stack(env: dict[str, str], state_dir: Path, *extra: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "ticketing.stack.up", "--state-dir", str(state_dir), *extra]
     environment = {**python_env(), **env}
@@ -65,7 +84,7 @@ def test_the_stack_runs_the_demo_and_stops_clean(isolated: dict[str, Any], tmp_p
 def check_the_stack(stack: subprocess.Popen[str]) -> None:
     output: list[str] = []
     gateway = None
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     assert stack.stdout is not None
     while gateway is None and time.monotonic() < deadline:
         line = stack.stdout.readline()
@@ -75,6 +94,17 @@ def check_the_stack(stack: subprocess.Popen[str]) -> None:
         if match := re.search(r"Ticketing is ready at (http://\S+)", line):
             gateway = match.group(1)
     assert gateway, "".join(output)
+    while not output[-1].strip().startswith("logs in"):
+        output.append(stack.stdout.readline())
+    orders = next(line.split()[-1] for line in output if "-> orders" in line)
+
+    # A crashed service, and the embedded server, are restarted; the platform carries on.
+    crashed = httpx.get(f"{orders}/healthz").json()["pid"]
+    os.kill(crashed, signal.SIGKILL)
+    os.kill(embedded_server(stack.pid), signal.SIGKILL)
+    while not restarted(orders, crashed) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert restarted(orders, crashed)
     descendants = children_of(stack.pid)
     # seven services, the embedded MongoDB-wire server, the Stripe stand-in and nginx
     assert len(descendants) >= 10
@@ -84,6 +114,8 @@ def check_the_stack(stack: subprocess.Popen[str]) -> None:
     stack.send_signal(signal.SIGTERM)
     rest, _ = stack.communicate(timeout=60)
     assert stack.returncode == 0, "".join(output) + rest
+    assert "orders exited with code -9; restarting in 0.5 s" in rest
+    assert "the embedded MongoDB-wire server exited with code -9; restarting" in rest
     assert "stopped" in rest
     assert [pid for pid in descendants if alive(pid)] == []
 

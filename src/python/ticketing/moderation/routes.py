@@ -8,10 +8,11 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from ticketing.moderation import domain
 from ticketing.moderation.models import Case, CaseStatus
+from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 
@@ -58,8 +59,8 @@ class ModerationsController(Controller):
         user: NamedDependency[Principal],
         platform: NamedDependency[Platform],
         status: FromQuery[CaseStatus | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> list[CaseOut]:
         """Moderation cases, oldest first, optionally only those with ``status``."""
         await domain.require_admin(platform, user.id)

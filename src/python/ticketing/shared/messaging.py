@@ -6,9 +6,16 @@ queue ``<exchange>.<service>.<subject>`` bound by the subject. Every service dec
 already queued for it and never dropped.
 
 Each queue has two companions on the default exchange:
-- ``<queue>.retry`` holds a message for ``RETRY_DELAY_MS`` and then dead-letters it back to
-  the queue (an event that arrived ahead of its predecessor, or a handler that failed);
-- ``<queue>.dead`` receives poison messages (undecodable, or out of retries) for a human.
+- ``<queue>.retry`` holds a message for its delay and then dead-letters it back to the queue;
+- ``<queue>.dead`` receives messages that can never succeed, for a human
+  (``./pants run src/python/ticketing/shared:deadletters``).
+
+What happens to a message whose handler did not finish:
+- a dependency is down (``faults.is_transient``): it waits, backing off from the retry delay
+  up to the maximum, for as long as the outage lasts; nothing is lost or parked;
+- it arrived ahead of its predecessor (``RetryLater``) or the handler failed otherwise: it is
+  retried after the retry delay, up to ``MAX_ATTEMPTS`` times, then parked in ``.dead``;
+- it does not decode to its event schema: parked in ``.dead`` at once.
 
 A message is acknowledged only after its handler returned, i.e. after the handler's
 database transaction committed, so a crash mid-handler means redelivery, not loss.
@@ -16,8 +23,10 @@ database transaction committed, so a crash mid-handler means redelivery, not los
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import structlog
@@ -27,6 +36,7 @@ from faststream.rabbit.annotations import RabbitMessage
 
 from ticketing.shared import events
 from ticketing.shared.events import Event
+from ticketing.shared.faults import is_transient
 
 log = structlog.get_logger(__name__)
 
@@ -54,9 +64,9 @@ PUBLISHERS: Mapping[str, str] = {
     events.PaymentAuthorized.SUBJECT: "payments",
 }
 
-RETRY_DELAY_MS = 500
-MAX_ATTEMPTS = 40  # about 20 s of retries before a message is parked in the dead letter queue
-ATTEMPT_HEADER = "x-ticketing-attempt"
+MAX_ATTEMPTS = 40  # failures other than outages, before a message is parked in ``.dead``
+ATTEMPT_HEADER = "x-ticketing-attempt"  # failures counted toward MAX_ATTEMPTS
+WAIT_HEADER = "x-ticketing-waits"  # transient failures so far: the backoff's exponent
 
 E = TypeVar("E", bound=Event)
 Handler = Callable[[E], Awaitable[None]]
@@ -99,23 +109,36 @@ def _main_queue(queue: str, subject: str) -> RabbitQueue:
 
 
 def _retry_queue(queue: str) -> RabbitQueue:
+    # Each message carries its own delay (its expiration); expired, it goes back to the queue.
     return RabbitQueue(
         f"{queue}.retry",
         durable=True,
-        arguments={
-            "x-message-ttl": RETRY_DELAY_MS,
-            "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": queue,
-        },
+        arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue},
     )
+
+
+def backoff_ms(waits: int, base_ms: int, max_ms: int) -> int:
+    """Delay before the next try after ``waits`` transient failures: doubling, capped."""
+    return min(base_ms * 2 ** min(waits, 30), max_ms)
 
 
 class Bus:
     """A service's connection to the event bus."""
 
-    def __init__(self, url: str, exchange: str, service: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        exchange: str,
+        service: str,
+        *,
+        retry_delay_ms: int = 500,
+        max_retry_delay_ms: int = 30_000,
+    ) -> None:
         self.service = service
         self.exchange_name = exchange
+        self.retry_delay_ms = retry_delay_ms
+        self.max_retry_delay_ms = max_retry_delay_ms
+        self.waits: Counter[str] = Counter()  # transient failures per queue, since start
         # Publisher confirms: a publish returns only once the broker has the message.
         confirmed = Channel(publisher_confirms=True)
         self.broker = RabbitBroker(url, logger=None, fail_fast=False, default_channel=confirmed)
@@ -187,21 +210,33 @@ class Bus:
         await message.ack()
 
     async def _retry(self, message: Any, queue: str, exc: Exception, bound: Any) -> None:
-        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
-        if attempt >= MAX_ATTEMPTS:
+        headers = dict(message.headers or {})
+        attempt, waits = int(headers.get(ATTEMPT_HEADER, 1)), int(headers.get(WAIT_HEADER, 0))
+        if is_transient(exc):  # a dependency is down: wait for it, however long it takes
+            delay = backoff_ms(waits, self.retry_delay_ms, self.max_retry_delay_ms)
+            self.waits[queue] += 1
+            bound.warning(
+                "a dependency is unavailable; waiting", waits=waits, delay_ms=delay, error=repr(exc)
+            )
+            waits += 1
+        elif attempt >= MAX_ATTEMPTS:
             bound.error("giving up; parked in dead letter queue", attempt=attempt, error=repr(exc))
             await message.reject(requeue=False)
             return
-        if isinstance(exc, RetryLater):
-            bound.info("not applicable yet; retrying", attempt=attempt, reason=str(exc))
         else:
-            bound.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
+            delay = self.retry_delay_ms
+            if isinstance(exc, RetryLater):
+                bound.info("not applicable yet; retrying", attempt=attempt, reason=str(exc))
+            else:
+                bound.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
+            attempt += 1
         await self.broker.publish(
             message.body,
             routing_key=f"{queue}.retry",
             persist=True,
             content_type="application/json",
             message_id=message.message_id,
-            headers={ATTEMPT_HEADER: attempt + 1},
+            headers={ATTEMPT_HEADER: attempt, WAIT_HEADER: waits},
+            expiration=timedelta(milliseconds=delay),
         )
         await message.ack()

@@ -1,10 +1,13 @@
 """Transactional outbox: a state change and what it causes are committed together.
 
-A handler writes its documents *and* outbox messages (events to publish, relation tuples to
-write or delete in the permission engine) in one MongoDB transaction. After the commit the
-request tries to deliver its own messages at once, so the caller sees the effects; whatever
-could not be delivered (RabbitMQ or Keto down) stays in the outbox and a background relay
-retries until it goes out. Delivery is at least once; consumers are idempotent.
+A handler writes its documents *and* what they cause (events to publish, relation tuples to
+write or delete in the permission engine) in one MongoDB transaction. Tuples for the embedded
+engine, which lives in the same MongoDB, are written in that transaction itself, so a grant
+takes effect with its change. Everything else goes to the outbox; after the commit the
+request tries to deliver it at once, and a background relay retries whatever could not go
+out. Events and tuples (for Keto) are delivered in two independent lanes, each in order, so a
+broker outage never holds up a grant and a Keto outage never holds up an event. Delivery is
+at least once; consumers are idempotent.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from ticketing.shared import events
 from ticketing.shared.messaging import Bus
-from ticketing.shared.permissions import PermissionPort, RelationTuple
+from ticketing.shared.permissions import PermissionPort, RelationTuple, TransactionalPermissions
 
 log = structlog.get_logger(__name__)
 
 Kind = Literal["event", "grant", "revoke"]
+LANES: tuple[tuple[Kind, ...], ...] = (("event",), ("grant", "revoke"))
 
 
 class Outbox:
@@ -43,21 +47,29 @@ class Outbox:
         self._permissions = permissions
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._lock = asyncio.Lock()
+        self._locks = {kinds: asyncio.Lock() for kinds in LANES}
 
     async def init(self) -> None:
-        await self._collection.create_index([("created_at", ASCENDING)])
+        await self._collection.create_index([("kind", ASCENDING), ("created_at", ASCENDING)])
 
     # --- writing, inside the caller's transaction -------------------------------------------
 
     async def add_event(self, event: events.Event, session: AsyncClientSession) -> str:
         return await self._add("event", event.SUBJECT, events.encode(event), session)
 
-    async def grant(self, tuples: list[RelationTuple], session: AsyncClientSession) -> str:
-        return await self._add("grant", "", msgspec.json.encode(tuples), session)
+    async def grant(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
+        engine = self._permissions
+        if isinstance(engine, TransactionalPermissions) and engine.client is session.client:
+            await engine.write_in(tuples, session)
+        else:
+            await self._add("grant", "", msgspec.json.encode(tuples), session)
 
-    async def revoke(self, tuples: list[RelationTuple], session: AsyncClientSession) -> str:
-        return await self._add("revoke", "", msgspec.json.encode(tuples), session)
+    async def revoke(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
+        engine = self._permissions
+        if isinstance(engine, TransactionalPermissions) and engine.client is session.client:
+            await engine.delete_in(tuples, session)
+        else:
+            await self._add("revoke", "", msgspec.json.encode(tuples), session)
 
     async def _add(self, kind: Kind, subject: str, body: bytes, session: AsyncClientSession) -> str:
         message_id = str(uuid4())
@@ -74,9 +86,14 @@ class Outbox:
     # --- delivering ---------------------------------------------------------------------------
 
     async def flush(self) -> bool:
-        """Deliver everything pending now, oldest first; False if something must wait."""
-        async with self._lock:  # one deliverer per process keeps per-entity order
-            async for doc in self._collection.find().sort("created_at", ASCENDING):
+        """Deliver everything pending now, each lane oldest first; False if something must wait."""
+        delivered = await asyncio.gather(*(self._flush_lane(kinds) for kinds in LANES))
+        return all(delivered)
+
+    async def _flush_lane(self, kinds: tuple[Kind, ...]) -> bool:
+        async with self._locks[kinds]:  # one deliverer per lane and process keeps order
+            pending = self._collection.find({"kind": {"$in": list(kinds)}})
+            async for doc in pending.sort("created_at", ASCENDING):
                 try:
                     await self._deliver(doc)
                 except Exception as exc:
@@ -96,12 +113,15 @@ class Outbox:
             await self._permissions.delete(tuples)
 
     async def flush_soon(self, within: float = 2.0) -> None:
-        """After a commit: try to deliver now, but never hold a request hostage to the broker."""
+        """After a commit: try to deliver now, but never hold a request hostage to the broker,
+        and never fail it: the change is committed, so the caller must hear it succeeded."""
         try:
             if await asyncio.wait_for(self.flush(), within):
                 return
         except TimeoutError:
             log.warning("outbox delivery timed out; the relay will retry")
+        except Exception as exc:  # e.g. the database went away just after the commit
+            log.warning("outbox delivery failed; the relay will retry", error=repr(exc))
         self._wake.set()
 
     async def pending(self) -> int:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 from beanie import Document, Indexed, init_beanie
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
 
@@ -109,6 +110,18 @@ class PermissionPort(Protocol):
     async def ping(self) -> None: ...
 
 
+@runtime_checkable
+class TransactionalPermissions(Protocol):
+    """An engine that keeps its tuples in the services' own MongoDB: a change and the tuples
+    it grants or revokes commit in one transaction (``session``, of the same ``client``)."""
+
+    client: AsyncMongoClient[dict[str, Any]]
+
+    async def write_in(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None: ...
+
+    async def delete_in(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None: ...
+
+
 # --- the embedded engine ---------------------------------------------------------------------
 
 
@@ -141,14 +154,29 @@ class EmbeddedPermissions:
     """
 
     def __init__(self, client: AsyncMongoClient[dict[str, Any]], database: str) -> None:
-        self._client = client
+        self.client = client
         self._database = database
 
     async def init(self) -> None:
-        await init_beanie(database=self._client[self._database], document_models=[StoredTuple])
+        await init_beanie(database=self.client[self._database], document_models=[StoredTuple])
 
     async def ping(self) -> None:
-        await self._client.admin.command("ping")
+        await self.client.admin.command("ping")
+
+    async def write_in(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
+        # An upsert, not an insert: a duplicate key would abort the caller's transaction.
+        for rt in tuples:
+            validate(rt)
+            key = msgspec.structs.asdict(rt)
+            await StoredTuple.get_pymongo_collection().update_one(
+                key, {"$setOnInsert": key}, upsert=True, session=session
+            )
+
+    async def delete_in(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
+        for rt in tuples:
+            await StoredTuple.get_pymongo_collection().delete_many(
+                msgspec.structs.asdict(rt), session=session
+            )
 
     async def write(self, tuples: list[RelationTuple]) -> None:
         for rt in tuples:

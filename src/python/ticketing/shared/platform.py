@@ -40,7 +40,13 @@ class Platform(Generic[S]):
         self.service = service
         self.settings = settings
         self.db = Database(settings.mongodb_url, settings.database_name(service), models)
-        self.bus = Bus(settings.rabbitmq_url, settings.event_exchange, service)
+        self.bus = Bus(
+            settings.rabbitmq_url,
+            settings.event_exchange,
+            service,
+            retry_delay_ms=settings.event_retry_delay_ms,
+            max_retry_delay_ms=settings.event_retry_max_delay_ms,
+        )
         self.identity = identity or build_identity(settings, self.db)
         self.permissions = permissions or build_permissions(settings, self.db)
         self.outbox = Outbox(self.db.client[self.db.name]["outbox"], self.bus, self.permissions)

@@ -7,6 +7,9 @@ expected, instead of a traceback from deep inside a driver.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Literal, Self, TypeVar
 
 from pydantic import Field, ValidationError, model_validator
@@ -67,6 +70,11 @@ class ServiceSettings(ProcessSettings):
     # gives a fully separate event bus on the same broker (the tests use that).
     event_exchange: str = Field(default="ticketing", pattern="^[A-Za-z0-9_.-]+$")
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", pattern="^rediss?://")
+    # An event whose handler could not finish is tried again after this delay; while a
+    # dependency is down, the delay doubles up to the maximum, and the event waits for as
+    # long as the outage lasts.
+    event_retry_delay_ms: int = Field(default=500, gt=0)
+    event_retry_max_delay_ms: int = Field(default=30_000, gt=0)
 
     # Identity and permissions: Ory when these are set, the embedded engine otherwise.
     kratos_public_url: str | None = None
@@ -110,6 +118,24 @@ class ServiceSettings(ProcessSettings):
 
     def database_name(self, service: str) -> str:
         return f"{self.mongodb_database_prefix}_{service}"
+
+
+def local_names(state_dir: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The names a local stack keeps its state under on shared servers (event exchange and
+    so queues, databases, job queues, Redis keys), derived from its state directory, so two
+    checkouts run side by side on one machine. A variable set in ``env`` wins."""
+    digest = hashlib.sha256(str(state_dir.resolve()).encode()).hexdigest()[:8]
+    tag = f"ticketing_{digest}"
+    names = {
+        "EVENT_EXCHANGE": tag,
+        "MONGODB_DATABASE_PREFIX": tag,
+        "EMBEDDED_AUTH_DATABASE": f"{tag}_auth_engine",
+        "EXPIRATION_QUEUE": f"{tag}:expirations",
+        "MODERATION_QUEUE": f"{tag}:moderation",
+        "SIGN_IN_KEY_PREFIX": f"{tag}:signin",
+    }
+    given = env or {}
+    return {name: given.get(name) or value for name, value in names.items()}
 
 
 S = TypeVar("S", bound=BaseSettings)

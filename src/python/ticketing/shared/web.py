@@ -10,7 +10,6 @@ import re
 import time
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
-from http import HTTPStatus
 from typing import Any
 from uuid import uuid4
 
@@ -30,29 +29,17 @@ from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, S
 
 from ticketing.shared import asyncapi
 from ticketing.shared.errors import DomainError, InvalidInput, TooManyRequests, Unauthenticated
+from ticketing.shared.faults import is_transient
+from ticketing.shared.guards import check_request
 from ticketing.shared.identity import KRATOS_COOKIE, SESSION_COOKIE, Credentials, Principal
 from ticketing.shared.platform import Platform
+from ticketing.shared.problems import problem
 
 log = structlog.get_logger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
-PROBLEM_TYPE = "https://ticketing.dev/problems/"
 # An incoming request id is kept only if it is a short token (as the edge does); anything
 # else, non-ASCII or control characters included, is replaced, never echoed.
 _REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,64}")
-_BODY_METHODS = {"POST", "PUT", "PATCH"}
-
-
-def problem(
-    status: int, detail: str, slug: str | None = None, **extra: Any
-) -> ProblemDetailsException:
-    phrase = HTTPStatus(status).phrase
-    return ProblemDetailsException(
-        status_code=status,
-        title=phrase,
-        detail=detail,
-        type_=PROBLEM_TYPE + (slug or phrase.lower().replace(" ", "-")),
-        extra=extra or None,
-    )
 
 
 def _from_domain(exc: DomainError) -> ProblemDetailsException:
@@ -80,6 +67,13 @@ def _from_http(exc: HTTPException) -> ProblemDetailsException:
 
 
 def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if is_transient(exc):  # a dependency is down: say so, and when to try again
+        log.warning("dependency unavailable", path=request.url.path, error=repr(exc))
+        unavailable = problem(
+            503, "A service we depend on is unavailable; try again shortly.", "unavailable"
+        )
+        unavailable.headers = {"Retry-After": "5"}
+        return unavailable.to_response(request)
     log.exception("unhandled error", path=request.url.path)
     return problem(
         500, "Something went wrong on our side; the request id identifies it."
@@ -121,23 +115,6 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             structlog.contextvars.unbind_contextvars("request_id")
 
     return middleware
-
-
-def _is_json(media_type: str) -> bool:
-    media_type = media_type.split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
-async def require_json_body(request: Request[Any, Any, Any]) -> None:
-    """A body must be declared JSON: a form or text/plain post from another site is a 415,
-    not a request carried out (browsers send those cross-site without asking)."""
-    if request.method not in _BODY_METHODS:
-        return
-    has_body = request.headers.get("content-length", "0") != "0" or (
-        "transfer-encoding" in request.headers
-    )
-    if has_body and not _is_json(request.headers.get("content-type", "")):
-        raise problem(415, "Send the body as JSON with Content-Type: application/json.")
 
 
 # --- the signed-in user ----------------------------------------------------------------------
@@ -228,7 +205,7 @@ def create_app(
         ],
         exception_handlers={Exception: _internal_error},
         middleware=[request_id_middleware],
-        before_request=require_json_body,
+        before_request=check_request,
         lifespan=[lifespan],
         state=State({"platform": platform}),  # for tests and tools; handlers use the dependency
         openapi_config=OpenAPIConfig(

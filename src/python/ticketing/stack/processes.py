@@ -1,4 +1,5 @@
-"""The services as child processes: start them, wait until each is ready, stop them all.
+"""The services as child processes: start them, wait until each is ready, restart one that
+fails, stop them all.
 
 Used by the one-command stack and by the cross-service tests, so both run the services the
 same way: one process each, the same interpreter and import path as this one.
@@ -27,11 +28,31 @@ class ServiceFailed(RuntimeError):
 
 
 @dataclass
+class RestartPolicy:
+    """A child that exits is restarted after a delay that doubles with each recent failure;
+    ``limit`` failures within ``window`` seconds mean it cannot run, and the stack stops."""
+
+    limit: int = 5
+    window: float = 60.0
+    first_delay: float = 0.5
+    failures: list[float] = field(default_factory=list)
+
+    def delay_after_failure(self, now: float) -> float | None:
+        """Record a failure at ``now``: seconds to wait before restarting, or None: give up."""
+        self.failures = [t for t in self.failures if now - t < self.window] + [now]
+        if len(self.failures) >= self.limit:
+            return None
+        return self.first_delay * 2 ** (len(self.failures) - 1)
+
+
+@dataclass
 class ServiceProcess:
     name: str
     port: int
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    policy: RestartPolicy = field(default_factory=RestartPolicy)
+    restart_at: float | None = None  # when a failed process is due to be started again
 
     @property
     def url(self) -> str:
@@ -102,21 +123,35 @@ class Services:
             time.sleep(0.2)
 
     def check_alive(self, restart_on_port_clash: bool = False) -> None:
+        """Restart any service that exited; raise ServiceFailed once one keeps failing."""
+        now = time.monotonic()
         for member in self.members:
             code = member.exited()
-            if (
-                code is not None
-                and restart_on_port_clash
-                and not self.ports
-                and member.lost_its_port()
-            ):
+            if code is None:
+                continue
+            if member.restart_at is not None:
+                if now >= member.restart_at:
+                    member.restart_at = None
+                    member.start(self.env)
+                continue
+            if restart_on_port_clash and not self.ports and member.lost_its_port():
                 # A free port can be taken by someone else between finding it and binding it.
                 member.port = free_port()
                 member.start(self.env)
-            elif code is not None:
+                continue
+            delay = member.policy.delay_after_failure(now)
+            if delay is None:
                 raise ServiceFailed(
-                    f"{member.name} exited with code {code}; its log ends:\n{member.log_tail()}"
+                    f"{member.name} exited with code {code}, {member.policy.limit} times within"
+                    f" {member.policy.window:.0f} s; its log ends:\n{member.log_tail()}"
                 )
+            print(
+                f"ticketing stack: {member.name} exited with code {code}; restarting in"
+                f" {delay:.1f} s; its log ends:\n{member.log_tail(10)}",
+                file=sys.stderr,
+                flush=True,
+            )
+            member.restart_at = now + delay
 
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM every service, then SIGKILL whatever is still there after ``grace``."""

@@ -76,6 +76,7 @@ class ChildServer:
     TITLE: ClassVar[str] = "server"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
 
     @property
     def url(self) -> str:
@@ -85,6 +86,7 @@ class ChildServer:
         raise NotImplementedError
 
     def start(self, log_path: Path | None = None, attempts: int = 3) -> Self:
+        self.log_path = log_path
         for _ in range(attempts):
             process = self._spawn(log_path)
             with contextlib.suppress(RuntimeError):  # it exited before answering
@@ -106,6 +108,13 @@ class ChildServer:
             start_new_session=True,  # Ctrl-C goes to the stack, which stops us in order
         )
         return self.process
+
+    def exited(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def restart(self) -> None:
+        """Start again on the same port (and storage): its clients keep their URL."""
+        wait_until_answers(self.url, 30, self._spawn(self.log_path))
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -132,4 +141,7 @@ class EmbeddedMongo(ChildServer):
         if self.storage != ":memory:":
             Path(self.storage).mkdir(parents=True, exist_ok=True)
         port = ["--port", str(self.port)]
-        return [sys.executable, "-m", "secantus", *port, "--storage-path", self.storage]
+        command = [sys.executable, "-m", "secantus", *port, "--storage-path", self.storage]
+        if self.storage != ":memory:":  # durable: an acknowledged write survives a crash
+            command.append("--sync-on-commit")
+        return command

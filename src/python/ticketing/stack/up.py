@@ -6,7 +6,10 @@ The services run in the dev profile, so embedded defaults stand in for what is n
 configured: a SecantusDB MongoDB-wire server when MONGODB_URL is unset, the embedded identity
 and permission engine when Ory is not configured, the Stripe stand-in when no Stripe key is
 set. RabbitMQ and Redis must answer at RABBITMQ_URL / REDIS_URL (default: the
-local ones). Ctrl-C or SIGTERM stops everything; so does any service dying.
+local ones). The exchange, queues, databases and job queues are named after the state
+directory, so two checkouts' stacks share those servers without seeing each other.
+A service or the embedded server that exits is restarted with backoff; one that fails five
+times within a minute, or Ctrl-C, or SIGTERM stops everything.
 """
 
 from __future__ import annotations
@@ -19,9 +22,15 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from ticketing.shared.settings import load
+from ticketing.shared.settings import load, local_names
 from ticketing.stack.edge import ROUTES, Edge, EdgeSettings
-from ticketing.stack.processes import DEFAULT_PORTS, SERVICES, ServiceFailed, Services
+from ticketing.stack.processes import (
+    DEFAULT_PORTS,
+    SERVICES,
+    RestartPolicy,
+    ServiceFailed,
+    Services,
+)
 from ticketing.stack.servers import (
     DEFAULT_RABBITMQ_URL,
     DEFAULT_REDIS_URL,
@@ -72,10 +81,26 @@ def missing_servers(env: dict[str, str]) -> list[str]:
     return problems
 
 
-def serve(services: Services, edge: Edge) -> None:
-    """Run until Ctrl-C/SIGTERM; raise ServiceFailed when a service or the edge dies."""
+def serve(services: Services, edge: Edge, mongo: EmbeddedMongo | None) -> None:
+    """Run until Ctrl-C/SIGTERM, restarting what exits; raise ServiceFailed when a service or
+    the embedded server keeps failing, or the edge dies."""
     report(services, edge.url)
+    mongo_policy = RestartPolicy()
     while True:
+        if mongo is not None and (code := mongo.exited()) is not None:
+            delay = mongo_policy.delay_after_failure(time.monotonic())
+            if delay is None:
+                raise ServiceFailed(
+                    f"the embedded MongoDB-wire server keeps exiting; see {mongo.log_path}"
+                )
+            print(
+                f"ticketing stack: the embedded MongoDB-wire server exited with code {code};"
+                f" restarting in {delay:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            time.sleep(delay)
+            mongo.restart()
         services.check_alive()
         if not edge.alive():
             raise ServiceFailed(f"the edge (nginx) exited; see {edge.run_dir / 'error.log'}")
@@ -96,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     # The embedded parts below are for developer machines: say so explicitly.
-    env = {"TICKETING_PROFILE": "dev", **os.environ}
+    env = {"TICKETING_PROFILE": "dev", **os.environ, **local_names(args.state_dir, os.environ)}
     problems = missing_servers(env)
     if problems:
         print("ticketing stack: cannot start:\n  " + "\n  ".join(problems), file=sys.stderr)
@@ -121,12 +146,16 @@ def main(argv: list[str] | None = None) -> int:
             env.update(stripe_standin.configuration(standin.url))
         port = args.port or free_port()
         env["API_URL"] = f"http://{args.host}:{port}"  # the web front end calls the API there
-        print(f"starting {', '.join(SERVICES)}", flush=True)
+        print(
+            f"starting {', '.join(SERVICES)} on event exchange {env['EVENT_EXCHANGE']},"
+            f" databases {env['MONGODB_DATABASE_PREFIX']}_*",
+            flush=True,
+        )
         services.start(env)
         services.wait_ready()
         run_dir = (args.state_dir / "edge").resolve()
         edge = Edge(services.urls(), run_dir, args.host, port, edge_settings).start()
-        serve(services, edge)
+        serve(services, edge, mongo)
     except (ServiceFailed, RuntimeError, TimeoutError) as exc:
         print(f"ticketing stack: {exc}", file=sys.stderr)
         return 1

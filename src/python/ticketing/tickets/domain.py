@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -33,12 +34,27 @@ PRICE_RULE = (
 )
 
 
+SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
+# Control characters (terminal escape sequences start with one), lone surrogates, and
+# text-direction overrides that make a title read differently from what it says.
+_REFUSED = {"Cc", "Cs"}
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = {"Cf", "Mn", "Me", "Zs", "Zl", "Zp"}
+
+
 def checked_title(title: str) -> str:
-    title = " ".join(title.split())
+    title = " ".join(title.split())  # any run of whitespace, line breaks included, is one space
     if not title:
         raise InvalidInput("title must not be empty", field="title")
     if len(title) > TITLE_MAX:
         raise InvalidInput(f"title must be at most {TITLE_MAX} characters", field="title")
+    if any(unicodedata.category(c) in _REFUSED or c in _BIDI_CONTROLS for c in title):
+        raise InvalidInput(
+            "title must not contain control characters or text-direction overrides",
+            field="title",
+        )
+    if all(unicodedata.category(c) in _INVISIBLE for c in title):
+        raise InvalidInput("title must contain a visible character", field="title")
     return title
 
 
@@ -109,7 +125,6 @@ SORT_KEYS = {
     Sort.PRICE_ASC: ("price", 1),
     Sort.PRICE_DESC: ("price", -1),
 }
-SEARCH_MAX = 100
 
 
 @dataclass(frozen=True)

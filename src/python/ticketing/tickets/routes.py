@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from ticketing.shared.events import TicketStatus
+from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.tickets import domain
@@ -18,7 +19,15 @@ from ticketing.tickets.models import Ticket
 
 
 class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[str, msgspec.Meta(description="1 to 120 characters")]
+    title: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=domain.TITLE_MAX,
+            description=f"1 to {domain.TITLE_MAX} characters, at least one visible, no control"
+            " characters",
+        ),
+    ]
     price: Annotated[Decimal, msgspec.Meta(description=domain.PRICE_RULE)]
 
 
@@ -72,9 +81,9 @@ class TicketsController(Controller):
         sort: FromQuery[domain.Sort] = domain.Sort.NEWEST,
         min_price: Annotated[Decimal | None, QueryParameter(description="0 or more")] = None,
         max_price: Annotated[Decimal | None, QueryParameter(description="0 or more")] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        limit: Limit = 20,
         cursor: Annotated[str | None, QueryParameter(max_length=300)] = None,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> TicketPage:
         """Tickets whose title contains ``title`` (any case) and whose price is within
         ``min_price``..``max_price``, newest first unless ``sort`` says otherwise. ``next`` is

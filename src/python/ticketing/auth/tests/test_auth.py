@@ -20,6 +20,7 @@ from ticketing.shared.permissions import ADMIN_GROUP
 from ticketing.shared.platform import Platform
 from ticketing.stack.servers import python_env
 from ticketing.testing.fixtures import env_from, running
+from ticketing.testing.proxy import Outage
 
 PASSWORD = "correct horse battery staple"
 
@@ -175,3 +176,24 @@ async def test_the_admin_command_grants_by_email(
     unknown = await admin("grant", "bob@example.com")
     assert unknown.returncode == 1
     assert "must sign up first" in unknown.stderr
+
+
+async def test_sign_out_while_the_database_is_unreachable_is_a_503_to_retry(
+    isolated: dict[str, Any],
+) -> None:
+    outage, via_proxy = await Outage.in_front_of(isolated["mongodb_url"])
+    app = create_app(AuthSettings(**{**isolated, "mongodb_url": via_proxy}))
+    async with running(app) as client:
+        token = (await signup(client)).json()["token"]
+        bearer = {"Authorization": f"Bearer {token}"}
+        await outage.cut()
+        response = await client.post("/api/users/signout", headers=bearer)
+        assert response.status_code == 503, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.headers["retry-after"]
+        await outage.restore()
+        assert (await client.get("/api/users/currentuser", headers=bearer)).json()["current_user"]
+        assert (await client.post("/api/users/signout", headers=bearer)).status_code == 204
+        anonymous = await client.get("/api/users/currentuser", headers=bearer)
+        assert anonymous.json() == {"current_user": None}
+    await outage.cut()

@@ -12,7 +12,8 @@ from arq.connections import RedisSettings
 
 from ticketing.expiration.app import create_app
 from ticketing.expiration.settings import ExpirationSettings
-from ticketing.shared import events
+from ticketing.shared import deadletters, events
+from ticketing.shared.messaging import MAX_ATTEMPTS, queue_name
 from ticketing.testing.events import EventTap, inject
 from ticketing.testing.fixtures import eventually, running
 from ticketing.testing.proxy import Outage
@@ -100,3 +101,30 @@ async def test_readiness_names_redis_while_it_is_down_and_jobs_resume_after(
         resumed = await orders_view.next(events.ExpirationComplete, within=30)
         assert resumed.id == order.id
     await outage.cut()
+
+
+async def test_an_order_placed_while_redis_is_down_longer_than_the_retry_budget_still_expires(
+    isolated: dict[str, Any], orders_view: EventTap
+) -> None:
+    outage, via_proxy = await Outage.in_front_of(isolated["redis_url"])
+    # Short delays stand in for a long outage: the event outlives MAX_ATTEMPTS tries.
+    settings = {"redis_url": via_proxy, "event_retry_delay_ms": 10, "event_retry_max_delay_ms": 40}
+    app = create_app(ExpirationSettings(**{**isolated, **settings}))
+    bus = app.state.platform.bus
+    queue = queue_name(isolated["event_exchange"], "expiration", events.OrderCreated.SUBJECT)
+    async with running(app) as client:
+        await outage.cut()
+        order = order_created(due_in=1)
+        await inject(isolated, order)
+
+        async def outlasted_the_old_budget() -> bool:
+            return bus.waits[queue] > MAX_ATTEMPTS
+
+        await eventually(outlasted_the_old_budget, within=60)
+        assert (await client.get("/readyz")).json()["failing"].keys() == {"redis"}
+        await outage.restore()
+        expired = await orders_view.next(events.ExpirationComplete, within=30)
+        assert expired.id == order.id
+    await outage.cut()
+    parked = await deadletters.count(isolated["rabbitmq_url"], isolated["event_exchange"])
+    assert sum(parked.values()) == 0

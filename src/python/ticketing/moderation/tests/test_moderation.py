@@ -249,3 +249,17 @@ async def _case_in(ticket_id: str, status: CaseStatus) -> Case | None:
 async def _case_with_reason(ticket_id: str) -> Case | None:
     case = await Case.find_one(Case.ticket_id == ticket_id)
     return case if case is not None and case.reason else None
+
+
+@pytest.mark.parametrize("offset", [str(2**64), str(2**63), "-1"])
+async def test_an_offset_out_of_bounds_is_a_400_naming_it(world: World, offset: str) -> None:
+    admin, headers = await sign_up(world.platform.identity, "admin@example.com")
+    await world.platform.permissions.write(
+        [RelationTuple("Group", ADMIN_GROUP, "members", admin.id)]
+    )
+    response = await world.client.get(
+        "/api/moderations", params={"offset": offset}, headers=headers
+    )
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "offset" in response.text

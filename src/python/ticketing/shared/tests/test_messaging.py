@@ -5,9 +5,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import redis.exceptions
 
-from ticketing.shared import events
-from ticketing.shared.messaging import Bus, RetryLater
+from ticketing.shared import deadletters, events
+from ticketing.shared.messaging import MAX_ATTEMPTS, Bus, RetryLater, backoff_ms
 
 CREATED = events.TicketCreated(id="t1", version=0, title="Gig", price=1, user_id="u1")  # type: ignore[arg-type]
 
@@ -20,8 +21,8 @@ async def tickets_bus(isolated: dict[str, Any]) -> AsyncIterator[Bus]:
     await bus.stop()
 
 
-async def start_orders_bus(isolated: dict[str, Any], handler: Any) -> Bus:
-    bus = Bus(isolated["rabbitmq_url"], isolated["event_exchange"], "orders")
+async def start_orders_bus(isolated: dict[str, Any], handler: Any, **delays: int) -> Bus:
+    bus = Bus(isolated["rabbitmq_url"], isolated["event_exchange"], "orders", **delays)
     bus.subscribe(events.TicketCreated, handler)
     await bus.start()
     return bus
@@ -122,6 +123,47 @@ async def test_a_handler_that_keeps_failing_ends_in_the_dead_letter_queue(
         assert attempts == 2
     finally:
         await orders.stop()
+
+
+async def test_an_unavailable_dependency_is_waited_for_beyond_the_attempt_limit(
+    isolated: dict[str, Any], tickets_bus: Bus
+) -> None:
+    failures = MAX_ATTEMPTS + 5
+    calls = 0
+    done = asyncio.Event()
+
+    async def handler(event: events.TicketCreated) -> None:
+        nonlocal calls
+        calls += 1
+        if calls <= failures:
+            raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+        done.set()
+
+    orders = await start_orders_bus(isolated, handler, retry_delay_ms=5, max_retry_delay_ms=20)
+    try:
+        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-4")
+        await asyncio.wait_for(done.wait(), 60)
+        assert calls == failures + 1
+        parked = await deadletters.count(
+            isolated["rabbitmq_url"], isolated["event_exchange"], "orders"
+        )
+        assert sum(parked.values()) == 0
+    finally:
+        await orders.stop()
+
+
+def test_waiting_backs_off_doubling_up_to_the_maximum() -> None:
+    assert [backoff_ms(waits, 500, 30_000) for waits in range(8)] == [
+        500,
+        1000,
+        2000,
+        4000,
+        8000,
+        16000,
+        30000,
+        30000,
+    ]
+    assert backoff_ms(10_000, 500, 30_000) == 30_000  # no overflow after a long outage
 
 
 def test_a_service_cannot_subscribe_to_an_event_it_is_not_listed_for() -> None:

@@ -1,14 +1,20 @@
 """The outbox against real MongoDB-wire and RabbitMQ servers, with RabbitMQ taken down."""
 
 import asyncio
+import contextlib
 from typing import Any
+
+import pytest
+from pymongo.errors import OperationFailure
 
 from ticketing.shared import events
 from ticketing.shared.messaging import Bus
+from ticketing.shared.ory import KetoPermissions
 from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.platform import Platform
 from ticketing.shared.settings import ServiceSettings
 from ticketing.testing.fixtures import eventually
+from ticketing.testing.ory_standins import KetoStandIn
 from ticketing.testing.proxy import Outage
 
 EVENT = events.TicketCreated(id="t9", version=0, title="Gig", price=5, user_id="u1")  # type: ignore[arg-type]
@@ -70,19 +76,67 @@ async def test_an_aborted_transaction_publishes_nothing(isolated: dict[str, Any]
         await platform.stop()
 
 
-async def test_relation_tuples_are_written_after_commit(isolated: dict[str, Any]) -> None:
+async def test_embedded_tuples_commit_with_the_change_or_not_at_all(
+    isolated: dict[str, Any],
+) -> None:
     platform = Platform("tickets", ServiceSettings(**isolated), [])
     await platform.start()
     try:
         owner = RelationTuple("Ticket", "t9", "owners", "u1")
+        with contextlib.suppress(RuntimeError):
+            async with platform.db.transaction() as session:
+                await platform.outbox.grant([owner], session)
+                raise RuntimeError("the state change failed")
+        assert not await platform.permissions.check("Ticket", "t9", "edit", "u1")
+
         async with platform.db.transaction() as session:
             await platform.outbox.grant([owner], session)
-        assert not await platform.permissions.check("Ticket", "t9", "edit", "u1")
-        await platform.outbox.flush_soon()
-        assert await platform.permissions.check("Ticket", "t9", "edit", "u1")
+            await platform.outbox.grant([owner], session)  # a repeat is a no-op, as in Keto
+        assert await platform.permissions.check("Ticket", "t9", "edit", "u1")  # no flush needed
         async with platform.db.transaction() as session:
             await platform.outbox.revoke([owner], session)
-        await platform.outbox.flush_soon()
         assert not await platform.permissions.check("Ticket", "t9", "edit", "u1")
+        assert await platform.outbox.pending() == 0
+    finally:
+        await platform.stop()
+
+
+async def test_keto_grants_go_out_while_the_broker_is_down(isolated: dict[str, Any]) -> None:
+    keto = await KetoStandIn().start()
+    outage, via_proxy = await Outage.in_front_of(isolated["rabbitmq_url"])
+    settings = ServiceSettings(**{**isolated, "rabbitmq_url": via_proxy})
+    permissions = KetoPermissions(keto.url, keto.url)
+    platform = Platform("tickets", settings, [], permissions=permissions)
+    await platform.start()
+    try:
+        await outage.cut()
+        async with platform.db.transaction() as session:
+            await platform.outbox.add_event(EVENT, session)
+            await platform.outbox.grant([RelationTuple("Ticket", "t9", "owners", "u1")], session)
+        await platform.outbox.flush_soon(within=1.0)
+        assert await permissions.check("Ticket", "t9", "edit", "u1")
+        assert await platform.outbox.pending() == 1  # the event waits for the broker alone
+    finally:
+        await outage.cut()
+        await platform.stop()
+        await keto.stop()
+
+
+async def test_a_failure_after_the_commit_never_fails_the_request(
+    isolated: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform = Platform("tickets", ServiceSettings(**isolated), [])
+    await platform.start()
+    try:
+        async with platform.db.transaction() as session:
+            await platform.outbox.add_event(EVENT, session)
+
+        def unreadable(*args: Any, **kwargs: Any) -> Any:
+            raise OperationFailure("the outbox cannot be read")
+
+        monkeypatch.setattr(platform.outbox._collection, "find", unreadable)
+        await platform.outbox.flush_soon()  # logs and leaves it to the relay; does not raise
+        monkeypatch.undo()
+        assert await platform.outbox.pending() == 1
     finally:
         await platform.stop()

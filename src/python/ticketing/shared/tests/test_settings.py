@@ -1,6 +1,9 @@
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from ticketing.shared.settings import ConfigurationError, ServiceSettings, load
+from ticketing.shared.settings import ConfigurationError, ServiceSettings, load, local_names
 
 
 class ExampleSettings(ServiceSettings):
@@ -43,3 +46,20 @@ def test_half_configured_ory_names_the_missing_variables(monkeypatch: pytest.Mon
     with pytest.raises(ConfigurationError) as raised:
         load(ExampleSettings)
     assert "KRATOS_ADMIN_URL, KETO_WRITE_URL missing" in str(raised.value)
+
+
+def test_local_names_differ_per_state_directory_and_are_stable(tmp_path: Path) -> None:
+    first, second = tmp_path / "checkout-a" / ".stack", tmp_path / "checkout-b" / ".stack"
+    names = local_names(first)
+    assert local_names(first) == names
+    assert local_names(tmp_path / "checkout-a" / "x" / ".." / ".stack") == names  # same place
+    other = local_names(second)
+    assert all(names[key] != other[key] for key in names)
+    fields: dict[str, Any] = {key.lower(): value for key, value in names.items()}
+    ServiceSettings(ticketing_profile="dev", **fields)  # valid values
+
+
+def test_a_name_set_explicitly_wins_over_the_derived_one(tmp_path: Path) -> None:
+    names = local_names(tmp_path, {"EVENT_EXCHANGE": "mine"})
+    assert names["EVENT_EXCHANGE"] == "mine"
+    assert names["MONGODB_DATABASE_PREFIX"] != "mine"

@@ -13,6 +13,7 @@ from ticketing.shared import events
 from ticketing.shared.platform import Platform
 from ticketing.testing.events import EventTap, inject
 from ticketing.testing.fixtures import eventually, running, sign_up
+from ticketing.testing.proxy import Outage
 from ticketing.tickets.app import create_app
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.settings import TicketsSettings
@@ -95,6 +96,10 @@ async def test_a_price_under_stripes_minimum_is_refused_and_documented(world: Wo
     [
         ({"title": "   ", "price": "10"}, "title"),
         ({"title": "x" * 121, "price": "10"}, "title"),
+        ({"title": "Gig\x00", "price": "10"}, "title"),
+        ({"title": "\x1b[31mRED\x1b[0m", "price": "10"}, "title"),
+        ({"title": "Gig\u202e", "price": "10"}, "title"),
+        ({"title": "\u200b\u200b\u2060", "price": "10"}, "title"),
         ({"title": "Gig", "price": "0"}, "price"),
         ({"title": "Gig", "price": "0.49"}, "price"),  # under Stripe's minimum charge
         ({"title": "Gig", "price": "-5"}, "price"),
@@ -307,3 +312,63 @@ async def _released(ticket_id: str) -> Ticket | None:
 async def _status(ticket_id: str, status: str) -> Ticket | None:
     ticket = await stored(ticket_id)
     return ticket if ticket.status == status else None
+
+
+async def test_while_the_broker_is_down_a_new_ticket_is_its_owners_to_edit_at_once(
+    isolated: dict[str, Any],
+) -> None:
+    outage, via_proxy = await Outage.in_front_of(isolated["rabbitmq_url"])
+    app = create_app(TicketsSettings(**{**isolated, "rabbitmq_url": via_proxy}))
+    async with running(app) as client:
+        _, seller = await sign_up(app.state.platform.identity, "seller@example.com")
+        await outage.cut()
+        listed = await client.post(
+            "/api/tickets", json={"title": "Gig", "price": "10"}, headers=seller
+        )
+        assert listed.status_code == 201, listed.text
+        ticket_id = listed.json()["id"]
+        edited = await client.put(
+            f"/api/tickets/{ticket_id}", json={"title": "Gig", "price": "12"}, headers=seller
+        )
+        assert edited.status_code == 200, edited.text
+        assert await app.state.platform.outbox.pending() == 2  # the events wait for the broker
+    await outage.cut()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"title": "Gig \xff\xfe", "price": "10"}',  # not UTF-8
+        b"[" * 1000 + b"]" * 1000,  # nested 1,000 deep
+        b'{"title": ' + b'{"a": ' * 1000 + b"1" + b"}" * 1000 + b', "price": "1"}',
+    ],
+)
+async def test_a_body_that_is_not_valid_json_is_a_400(world: World, body: bytes) -> None:
+    headers = {**world.seller, "content-type": "application/json"}
+    response = await world.client.post("/api/tickets", content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ({"offset": str(2**64)}, "offset"),
+        ({"offset": str(2**63)}, "offset"),
+        ({"title": "a" * 101}, "title"),
+        ({"title": "a\x00b"}, "title"),
+    ],
+)
+async def test_a_search_out_of_bounds_is_a_400_naming_the_parameter(
+    world: World, query: dict[str, str], name: str
+) -> None:
+    response = await world.client.get("/api/tickets", params=query)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert name in response.text
+
+
+async def test_an_encoded_nul_in_a_path_is_a_400(world: World) -> None:
+    response = await world.client.get("/api/tickets/a%00b")
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
