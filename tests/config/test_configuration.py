@@ -97,10 +97,20 @@ ORY = {
 }
 
 
+def test_production_refuses_the_local_mongodb_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TICKETING_PROFILE", "production")
+    for name, value in ORY.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MONGODB_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="local MongoDB default.*set MONGODB_URL"):
+        load(AuthSettings)
+
+
 def test_production_sets_secure_cookies_and_refuses_insecure_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("TICKETING_PROFILE", "production")
+    monkeypatch.setenv("MONGODB_URL", "mongodb://db.internal:27017/")
     for name, value in ORY.items():
         monkeypatch.setenv(name, value)
     assert load(AuthSettings).secure_cookies is True

@@ -68,10 +68,6 @@ class Database:
     async def ping(self) -> None:
         await self.client.admin.command("ping")
 
-    async def is_embedded(self) -> bool:
-        """True for SecantusDB, the embedded MongoDB-wire server of the dev stack and tests."""
-        return "secantusVersion" in await self.client.admin.command("buildInfo")
-
     async def close(self) -> None:
         await self.client.close()
 

@@ -19,7 +19,7 @@ from ticketing.shared.ory import KetoPermissions, KratosIdentity
 from ticketing.shared.outbox import Outbox
 from ticketing.shared.permissions import EmbeddedPermissions, PermissionPort
 from ticketing.shared.persistence import Database
-from ticketing.shared.settings import ConfigurationError, ServiceSettings
+from ticketing.shared.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
 
@@ -90,12 +90,6 @@ class Platform(Generic[S]):
         """Connect the database and the identity and permission engines (no bus, no relay):
         enough for a command-line tool."""
         await self.db.connect()
-        if not self.settings.is_dev and await self.db.is_embedded():
-            raise ConfigurationError(
-                f"the production profile refuses the embedded MongoDB-wire server at"
-                f" MONGODB_URL ({self.settings.mongodb_url}); point MONGODB_URL at MongoDB, or set"
-                " TICKETING_PROFILE=dev on a developer machine"
-            )
         for engine in (self.identity, self.permissions):
             init = getattr(engine, "init", None)
             if init is not None:

@@ -105,12 +105,18 @@ class ServiceSettings(ProcessSettings):
         return self
 
     def dev_only(self) -> list[str]:
-        if self.uses_ory:
-            return []
-        return [
-            "the embedded identity and permission engine (set KRATOS_PUBLIC_URL,"
-            " KRATOS_ADMIN_URL, KETO_READ_URL and KETO_WRITE_URL to use Ory)"
-        ]
+        found = []
+        if "mongodb_url" not in self.model_fields_set:
+            found.append(
+                "the local MongoDB default, where the dev stack runs its embedded server"
+                " (set MONGODB_URL)"
+            )
+        if not self.uses_ory:
+            found.append(
+                "the embedded identity and permission engine (set KRATOS_PUBLIC_URL,"
+                " KRATOS_ADMIN_URL, KETO_READ_URL and KETO_WRITE_URL to use Ory)"
+            )
+        return found
 
     @property
     def uses_ory(self) -> bool:

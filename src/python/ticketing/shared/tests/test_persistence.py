@@ -4,8 +4,6 @@ from typing import Any
 import pytest
 
 from ticketing.shared.persistence import Database, StaleVersion, VersionedDocument
-from ticketing.shared.platform import Platform
-from ticketing.shared.settings import ConfigurationError, ServiceSettings
 
 
 class Counter(VersionedDocument):
@@ -77,22 +75,3 @@ async def test_a_failed_transaction_writes_nothing(db: Database) -> None:
         await Counter(value=8).insert(session=session)
     assert await Counter.find(Counter.value == 8).count() == 1
 
-
-async def test_the_production_profile_refuses_the_embedded_mongodb_wire_server(
-    isolated: dict[str, Any], db: Database
-) -> None:
-    if not await db.is_embedded():
-        pytest.skip("MONGODB_URL is a real MongoDB: nothing embedded to refuse")
-    ory = {
-        "kratos_public_url": "http://kratos:4433",
-        "kratos_admin_url": "http://kratos:4434",
-        "keto_read_url": "http://keto:4466",
-        "keto_write_url": "http://keto:4467",
-    }
-    settings = ServiceSettings(**{**isolated, **ory, "ticketing_profile": "production"})
-    platform = Platform("tickets", settings, [])
-    try:
-        with pytest.raises(ConfigurationError, match="embedded MongoDB-wire server"):
-            await platform.open_stores()
-    finally:
-        await platform.db.close()
