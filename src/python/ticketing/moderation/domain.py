@@ -14,9 +14,8 @@ from ticketing.moderation import classifier
 from ticketing.moderation.models import Case, CaseStatus
 from ticketing.moderation.settings import ModerationSettings
 from ticketing.shared import events
-from ticketing.shared.errors import Conflict, Forbidden, NotFound
+from ticketing.shared.errors import Conflict, NotFound
 from ticketing.shared.jobs import Jobs
-from ticketing.shared.permissions import ADMIN_GROUP
 from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
 from ticketing.shared.platform import Platform
 
@@ -84,11 +83,6 @@ async def decide(
 
 
 # --- what admins do --------------------------------------------------------------------------
-
-
-async def require_admin(platform: Platform[Any], user_id: str) -> None:
-    if not await platform.permissions.check("Group", ADMIN_GROUP, "members", user_id):
-        raise Forbidden("only members of the admin group may moderate")
 
 
 async def get(case_id: str) -> Case:

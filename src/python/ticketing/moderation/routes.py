@@ -14,7 +14,9 @@ from ticketing.moderation import domain
 from ticketing.moderation.models import Case, CaseStatus
 from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
+from ticketing.shared.permissions import ADMIN_GROUP
 from ticketing.shared.platform import Platform
+from ticketing.shared.web import member_of
 
 
 class Rejection(msgspec.Struct, forbid_unknown_fields=True):
@@ -52,28 +54,20 @@ class CaseOut(msgspec.Struct):
 class ModerationsController(Controller):
     path = "/api/moderations"
     tags = ["moderation"]
+    guards = [member_of(ADMIN_GROUP)]  # every handler: the admin group only
 
     @get("/")
     async def search(
         self,
-        user: NamedDependency[Principal],
-        platform: NamedDependency[Platform],
         status: FromQuery[CaseStatus | None] = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> list[CaseOut]:
         """Moderation cases, oldest first, optionally only those with ``status``."""
-        await domain.require_admin(platform, user.id)
         return [CaseOut.of(case) for case in await domain.search(status, limit, offset)]
 
     @get("/{case_id:str}")
-    async def read(
-        self,
-        case_id: FromPath[str],
-        user: NamedDependency[Principal],
-        platform: NamedDependency[Platform],
-    ) -> CaseOut:
-        await domain.require_admin(platform, user.id)
+    async def read(self, case_id: FromPath[str]) -> CaseOut:
         return CaseOut.of(await domain.get(case_id))
 
     @post("/{case_id:str}/approve", status_code=200)
@@ -84,7 +78,6 @@ class ModerationsController(Controller):
         platform: NamedDependency[Platform],
     ) -> CaseOut:
         """Approve a case that is pending or under review; 409 once decided."""
-        await domain.require_admin(platform, user.id)
         return CaseOut.of(await domain.rule(platform, case_id, user.id, approve=True, reason=None))
 
     @post("/{case_id:str}/reject", status_code=200)
@@ -96,6 +89,5 @@ class ModerationsController(Controller):
         platform: NamedDependency[Platform],
     ) -> CaseOut:
         """Reject a case with a reason the seller will see; 409 once decided."""
-        await domain.require_admin(platform, user.id)
         case = await domain.rule(platform, case_id, user.id, approve=False, reason=data.reason)
         return CaseOut.of(case)

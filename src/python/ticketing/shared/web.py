@@ -10,25 +10,32 @@ import re
 import time
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 from uuid import uuid4
 
 import structlog
 from litestar import Litestar, MediaType, Request, Response, get
+from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.handlers import HTTPRouteHandler
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
-from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, ControllerRouterHandler, Guard, Message, Receive, Scope, Send
 
 from ticketing.shared import asyncapi
-from ticketing.shared.errors import DomainError, InvalidInput, TooManyRequests, Unauthenticated
+from ticketing.shared.errors import (
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    TooManyRequests,
+    Unauthenticated,
+)
 from ticketing.shared.faults import is_transient
 from ticketing.shared.guards import check_request
 from ticketing.shared.identity import KRATOS_COOKIE, SESSION_COOKIE, Credentials, Principal
@@ -120,7 +127,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
 # --- the signed-in user ----------------------------------------------------------------------
 
 
-def credentials(request: Request[Any, Any, Any]) -> Credentials:
+def credentials(request: ASGIConnection[Any, Any, Any, Any]) -> Credentials:
     """A session token from ``Authorization: Bearer``, ``X-Session-Token`` or our cookie,
     and Kratos' browser cookie if present."""
     auth = request.headers.get("authorization", "")
@@ -132,6 +139,8 @@ def credentials(request: Request[Any, Any, Any]) -> Credentials:
 async def optional_user(
     request: Request[Any, Any, Any], platform: NamedDependency[Platform]
 ) -> Principal | None:
+    if "principal" in request.state:  # a guard has asked already
+        return cast(Principal, request.state.principal)
     return await platform.identity.authenticate(credentials(request))
 
 
@@ -142,6 +151,22 @@ async def current_user(
     if principal is None:
         raise Unauthenticated("Sign in first: send a session token or cookie.")
     return principal
+
+
+def member_of(group: str) -> Guard:
+    """A guard: only members of ``group`` in the permission model reach the handler (401 for a
+    stranger, 403 for anyone else). Every handler of a controller that names it is covered."""
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        platform: Platform = connection.app.state.platform
+        principal = await platform.identity.authenticate(credentials(connection))
+        if principal is None:
+            raise Unauthenticated("Sign in first: send a session token or cookie.")
+        if not await platform.permissions.check("Group", group, "members", principal.id):
+            raise Forbidden(f"only members of the {group} group may do this")
+        connection.state.principal = principal
+
+    return guard
 
 
 # --- the app ---------------------------------------------------------------------------------
