@@ -84,7 +84,8 @@ def test_the_production_profile_is_the_default_and_names_what_to_configure(
     with pytest.raises(ConfigurationError) as raised:
         load(AuthSettings)
     message = str(raised.value)
-    assert "production profile refuses the embedded identity" in message
+    assert "production profile refuses" in message
+    assert "the embedded identity and permission engine" in message
     assert "KRATOS_PUBLIC_URL" in message
     assert "TICKETING_PROFILE=dev" in message
 

@@ -1,6 +1,4 @@
-from typing import Self
-
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from ticketing.shared.settings import ServiceSettings
 
@@ -16,10 +14,9 @@ class ModerationSettings(ServiceSettings):
     moderation_reject_threshold: float = Field(default=0.8, gt=0, le=1)
     moderation_review_threshold: float = Field(default=0.4, gt=0, le=1)
 
-    @model_validator(mode="after")
-    def _review_below_reject(self) -> Self:
+    def check(self) -> None:
         if self.moderation_review_threshold > self.moderation_reject_threshold:
             raise ValueError(
                 "MODERATION_REVIEW_THRESHOLD must not exceed MODERATION_REJECT_THRESHOLD"
             )
-        return self
+        super().check()

@@ -1,21 +1,20 @@
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from beanie import DecimalAnnotation, Document
+from beanie import DecimalAnnotation
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
 from ticketing.shared.events import OrderStatus, TicketStatus
 from ticketing.shared.persistence import VersionedDocument
+from ticketing.shared.replicas import Replica
 
 ACTIVE = [OrderStatus.CREATED, OrderStatus.COMPLETE]
 
 
-class TicketReplica(Document):
+class TicketReplica(Replica):
     """What orders knows of a ticket, from the tickets service's events."""
 
-    id: str  # type: ignore[assignment]
-    version: int
     title: str
     price: DecimalAnnotation
     user_id: str

@@ -1,6 +1,4 @@
-from typing import Self
-
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from ticketing.shared.settings import ServiceSettings
 
@@ -12,8 +10,7 @@ class PaymentsSettings(ServiceSettings):
     stripe_api_base: str = Field(default="https://api.stripe.com", pattern="^https?://")
     stripe_currency: str = Field(default="usd", pattern="^[a-z]{3}$")
 
-    @model_validator(mode="after")
-    def _stripe_key_is_set(self) -> Self:
+    def check(self) -> None:
         if not self.stripe_api_key:
             raise ValueError(
                 "STRIPE_API_KEY is not set: payments charge the Stripe API at STRIPE_API_BASE"
@@ -22,4 +19,4 @@ class PaymentsSettings(ServiceSettings):
                 " `python -m ticketing.testing.stripe_standin --port 12111` and set"
                 " STRIPE_API_BASE=http://127.0.0.1:12111 and STRIPE_API_KEY=sk_test_standin"
             )
-        return self
+        super().check()

@@ -4,6 +4,7 @@ only by the next version, so duplicates and early arrivals leave them right."""
 from __future__ import annotations
 
 import contextlib
+from enum import Enum
 from typing import Any
 
 from beanie import Document
@@ -13,23 +14,44 @@ from ticketing.shared.messaging import RetryLater
 from ticketing.shared.persistence import DuplicateKeyError
 
 
-async def insert_once(replica: Document) -> None:
+class Replica(Document):
+    """A copy of another service's entity: its id and the version of its last applied event."""
+
+    id: str  # type: ignore[assignment]
+    version: int
+
+
+class Step(Enum):
+    APPLY = "apply"  # the next version
+    DUPLICATE = "duplicate"  # seen already: acknowledge, change nothing
+    WAIT = "wait"  # ahead of its predecessor (or of the first version): retry later
+
+
+def next_step(current: int | None, incoming: int) -> Step:
+    """What to do with version ``incoming`` of an entity whose replica is at ``current``
+    (None: no replica yet)."""
+    if current is None or incoming > current + 1:
+        return Step.WAIT
+    return Step.APPLY if incoming == current + 1 else Step.DUPLICATE
+
+
+async def insert_once(replica: Replica) -> None:
     """Insert the first version; a duplicate event (even a concurrent one) changes nothing."""
     if await type(replica).get(replica.id) is None:
         with contextlib.suppress(DuplicateKeyError):
             await replica.insert()
 
 
-async def apply_next(model: type[Document], event: Event, changes: dict[str, Any]) -> None:
+async def apply_next(model: type[Replica], event: Event, changes: dict[str, Any]) -> None:
     """Apply ``changes`` if ``event`` is the replica's next version; drop a duplicate; make an
     early one wait for its predecessor (``RetryLater``). A compare-and-set on the version, so
     concurrent deliveries cannot apply twice."""
     replica = await model.get(event.id)
-    current = getattr(replica, "version", None)
-    if current is None or event.version > current + 1:
+    current = replica.version if replica else None
+    step = next_step(current, event.version)
+    if step is Step.WAIT:
         raise RetryLater(f"{model.__name__} {event.id} version {event.version} is ahead")
-    if event.version <= current:
-        return
-    await model.find_one({"_id": event.id, "version": current}).update(
-        {"$set": {**changes, "version": event.version}}
-    )
+    if step is Step.APPLY:
+        await model.find_one({"_id": event.id, "version": current}).update(
+            {"$set": {**changes, "version": event.version}}
+        )

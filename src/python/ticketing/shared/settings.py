@@ -43,8 +43,9 @@ class ProcessSettings(BaseSettings):
         """What this configuration uses that only the dev profile allows, and what to set."""
         return []
 
-    @model_validator(mode="after")
-    def _production_refuses_dev_parts(self) -> Self:
+    def check(self) -> None:
+        """Rules across several variables (a ValueError names them); a subclass checks its own
+        first, then calls this: the production profile's refusals come last."""
         found = self.dev_only() if self.ticketing_profile == "production" else []
         if found:
             raise ValueError(
@@ -52,6 +53,10 @@ class ProcessSettings(BaseSettings):
                 + "; ".join(found)
                 + ". On a developer machine, set TICKETING_PROFILE=dev instead"
             )
+
+    @model_validator(mode="after")
+    def _checked(self) -> Self:
+        self.check()
         return self
 
     @property
@@ -87,8 +92,7 @@ class ServiceSettings(ProcessSettings):
     embedded_auth_database: str = Field(default="ticketing_auth_engine", pattern="^[A-Za-z0-9_-]+$")
     session_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
 
-    @model_validator(mode="after")
-    def _ory_all_or_nothing(self) -> Self:
+    def check(self) -> None:
         ory = {
             "KRATOS_PUBLIC_URL": self.kratos_public_url,
             "KRATOS_ADMIN_URL": self.kratos_admin_url,
@@ -102,7 +106,7 @@ class ServiceSettings(ProcessSettings):
                 f"Ory is half configured: {', '.join(given)} set but {', '.join(missing)} missing;"
                 " set all four to use Ory, or none for the embedded engine"
             )
-        return self
+        super().check()
 
     def dev_only(self) -> list[str]:
         found = []
