@@ -78,10 +78,10 @@ def test_the_stack_runs_the_demo_and_stops_clean(isolated: dict[str, Any], tmp_p
     stack = start_stack(
         env_from(isolated), tmp_path, *("--ephemeral", "--port", "0", "--service-ports", "auto")
     )
-    check_the_stack(stack)
+    check_the_stack(stack, tmp_path)
 
 
-def check_the_stack(stack: subprocess.Popen[str]) -> None:
+def check_the_stack(stack: subprocess.Popen[str], state_dir: Path) -> None:
     output: list[str] = []
     gateway = None
     deadline = time.monotonic() + 180
@@ -110,6 +110,7 @@ def check_the_stack(stack: subprocess.Popen[str]) -> None:
     assert len(descendants) >= 10
 
     assert demo.main(["--gateway", gateway]) == 0
+    admin_of(gateway, state_dir / "stack.env")
 
     stack.send_signal(signal.SIGTERM)
     rest, _ = stack.communicate(timeout=60)
@@ -118,6 +119,22 @@ def check_the_stack(stack: subprocess.Popen[str]) -> None:
     assert "the embedded MongoDB-wire server exited with code -9; restarting" in rest
     assert "stopped" in rest
     assert [pid for pid in descendants if alive(pid)] == []
+
+
+def admin_of(gateway: str, stack_env: Path) -> None:
+    """The README's admin command reaches the stack's state with no variable of its own."""
+    email = f"admin-{os.getpid()}@example.com"
+    account = {"email": email, "password": "correct horse battery staple"}
+    signed_up = httpx.post(f"{gateway}/api/users/signup", json=account, timeout=30)
+    assert signed_up.status_code == 201, signed_up.text
+    command = [sys.executable, "-m", "ticketing.auth.admin", "grant", email]
+    command += ["--stack-env", str(stack_env)]
+    bare = {k: v for k, v in python_env().items() if k in ("PATH", "PYTHONPATH", "HOME")}
+    granted = subprocess.run(command, env=bare, capture_output=True, text=True, timeout=60)
+    assert granted.returncode == 0, granted.stderr
+    bearer = {"Authorization": f"Bearer {signed_up.json()['token']}"}
+    current = httpx.get(f"{gateway}/api/users/currentuser", headers=bearer).json()
+    assert current["current_user"]["admin"] is True
 
 
 def test_the_stack_says_which_server_is_missing_and_leaves_nothing(

@@ -3,6 +3,9 @@
     ./pants run src/python/ticketing/auth:admin -- grant someone@example.com
     ./pants run src/python/ticketing/auth:admin -- revoke someone@example.com
 
+Against the local stack it reads the settings stack:up wrote to .stack/stack.env (the
+environment wins); elsewhere it reads the service's own variables, as auth does.
+
 Admins are the members of ``Group:admin`` in the permission model (embedded engine or Keto,
 whichever the settings choose), so granting is writing one relation tuple.
 """
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+from pathlib import Path
 
 from ticketing.auth.models import User
 from ticketing.auth.settings import AuthSettings
@@ -45,9 +50,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Grant or revoke admin group membership.")
     parser.add_argument("action", choices=["grant", "revoke"])
     parser.add_argument("email")
+    parser.add_argument(
+        "--stack-env",
+        type=Path,
+        default=Path(".stack/stack.env"),
+        help="settings of the local stack (written by stack:up), used where the environment"
+        " sets nothing else; ignored if the file does not exist",
+    )
     args = parser.parse_args()
+    env_file = args.stack_env if args.stack_env.is_file() else None
+    if env_file:
+        print(f"admin: the local stack's settings from {env_file}", file=sys.stderr)
     try:
-        user_id = asyncio.run(run(args.action, args.email, load(AuthSettings)))
+        user_id = asyncio.run(run(args.action, args.email, load(AuthSettings, env_file)))
     except NotFound as exc:
         raise SystemExit(f"admin: {exc}") from None
     done = "is now a member of" if args.action == "grant" else "is no longer a member of"

@@ -151,10 +151,11 @@ def local_names(state_dir: Path, env: Mapping[str, str] | None = None) -> dict[s
 S = TypeVar("S", bound=BaseSettings)
 
 
-def load(settings_type: type[S]) -> S:
-    """Build settings from the environment, or stop with a message naming each bad variable."""
+def load(settings_type: type[S], env_file: Path | None = None) -> S:
+    """Build settings from the environment (then ``env_file``, if given), or stop with a
+    message naming each bad variable."""
     try:
-        return settings_type()
+        return settings_type(_env_file=env_file) if env_file else settings_type()
     except ValidationError as exc:
         problems = []
         prefix = str(settings_type.model_config.get("env_prefix") or "")

@@ -117,6 +117,16 @@ def report(services: Services, gateway: str) -> None:
     print(f"  logs in {services.log_dir}/; Ctrl-C stops everything\n", flush=True)
 
 
+# What a command-line tool (auth:admin, shared:deadletters) needs to reach this stack's state.
+TOOL_VARIABLES = ("TICKETING_PROFILE", "MONGODB_URL", "RABBITMQ_URL", "REDIS_URL")
+
+
+def write_tool_env(path: Path, env: dict[str, str]) -> None:
+    names = [*TOOL_VARIABLES, *local_names(path.parent), "KRATOS_PUBLIC_URL", "KRATOS_ADMIN_URL"]
+    names += ["KETO_READ_URL", "KETO_WRITE_URL"]
+    path.write_text("".join(f"{name}={env[name]}\n" for name in names if env.get(name)))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -151,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             f" databases {env['MONGODB_DATABASE_PREFIX']}_*",
             flush=True,
         )
+        write_tool_env(args.state_dir / "stack.env", env)
         services.start(env)
         services.wait_ready()
         run_dir = (args.state_dir / "edge").resolve()
