@@ -1,20 +1,21 @@
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from beanie import DecimalAnnotation
+from beanie import DecimalAnnotation, Document
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
 from ticketing.shared.events import OrderStatus, TicketStatus
 from ticketing.shared.persistence import VersionedDocument
-from ticketing.shared.replicas import Replica
 
 ACTIVE = [OrderStatus.CREATED, OrderStatus.COMPLETE]
 
 
-class TicketReplica(Replica):
-    """What orders knows of a ticket, from the tickets service's events."""
+class TicketReplica(Document):
+    """What orders knows of a ticket, from the tickets service's events (a replicas.Replica)."""
 
+    id: str  # type: ignore[assignment]
+    version: int
     title: str
     price: DecimalAnnotation
     user_id: str

@@ -2,18 +2,19 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import uuid4
 
-from beanie import DecimalAnnotation, Indexed
+from beanie import DecimalAnnotation, Document, Indexed
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
 from ticketing.shared.events import OrderStatus
 from ticketing.shared.persistence import VersionedDocument
-from ticketing.shared.replicas import Replica
 
 
-class OrderReplica(Replica):
-    """What payments knows of an order, from the orders service's events."""
+class OrderReplica(Document):
+    """What payments knows of an order, from the orders service's events (a replicas.Replica)."""
 
+    id: str  # type: ignore[assignment]
+    version: int
     user_id: str
     status: OrderStatus
     price: DecimalAnnotation

@@ -16,6 +16,7 @@ import msgspec
 from beanie import Document, Indexed, init_beanie
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 
@@ -163,20 +164,22 @@ class EmbeddedPermissions:
     async def ping(self) -> None:
         await self.client.admin.command("ping")
 
+    @property
+    def _tuples(self) -> AsyncCollection[dict[str, Any]]:
+        # This engine's own client, which the caller's session belongs to: StoredTuple's
+        # collection is whichever client initialised Beanie last in this process.
+        return self.client[self._database][StoredTuple.Settings.name]
+
     async def write_in(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
         # An upsert, not an insert: a duplicate key would abort the caller's transaction.
         for rt in tuples:
             validate(rt)
             key = msgspec.structs.asdict(rt)
-            await StoredTuple.get_pymongo_collection().update_one(
-                key, {"$setOnInsert": key}, upsert=True, session=session
-            )
+            await self._tuples.update_one(key, {"$setOnInsert": key}, upsert=True, session=session)
 
     async def delete_in(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
         for rt in tuples:
-            await StoredTuple.get_pymongo_collection().delete_many(
-                msgspec.structs.asdict(rt), session=session
-            )
+            await self._tuples.delete_many(msgspec.structs.asdict(rt), session=session)
 
     async def write(self, tuples: list[RelationTuple]) -> None:
         for rt in tuples:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol, cast
 
 from beanie import Document
 
@@ -14,10 +14,12 @@ from ticketing.shared.messaging import RetryLater
 from ticketing.shared.persistence import DuplicateKeyError
 
 
-class Replica(Document):
-    """A copy of another service's entity: its id and the version of its last applied event."""
+class Replica(Protocol):
+    """What every replica model has (orders' TicketReplica, payments' OrderReplica): a copy of
+    another service's entity at the version of its last applied event. A Protocol, not a base
+    Document: Beanie would bind one shared base class to the last service's database."""
 
-    id: str  # type: ignore[assignment]
+    id: str
     version: int
 
 
@@ -35,18 +37,18 @@ def next_step(current: int | None, incoming: int) -> Step:
     return Step.APPLY if incoming == current + 1 else Step.DUPLICATE
 
 
-async def insert_once(replica: Replica) -> None:
+async def insert_once(replica: Document) -> None:
     """Insert the first version; a duplicate event (even a concurrent one) changes nothing."""
     if await type(replica).get(replica.id) is None:
         with contextlib.suppress(DuplicateKeyError):
             await replica.insert()
 
 
-async def apply_next(model: type[Replica], event: Event, changes: dict[str, Any]) -> None:
+async def apply_next(model: type[Document], event: Event, changes: dict[str, Any]) -> None:
     """Apply ``changes`` if ``event`` is the replica's next version; drop a duplicate; make an
     early one wait for its predecessor (``RetryLater``). A compare-and-set on the version, so
     concurrent deliveries cannot apply twice."""
-    replica = await model.get(event.id)
+    replica = cast(Replica | None, await model.get(event.id))
     current = replica.version if replica else None
     step = next_step(current, event.version)
     if step is Step.WAIT:

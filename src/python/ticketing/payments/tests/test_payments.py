@@ -263,7 +263,9 @@ def test_without_a_stripe_key_payments_do_not_start(profile: str) -> None:
     with pytest.raises(ValueError, match="STRIPE_API_KEY is not set") as refused:
         PaymentsSettings(ticketing_profile=profile, **ORY)  # type: ignore[arg-type]
     assert "STRIPE_API_BASE" in str(refused.value)
-    PaymentsSettings(ticketing_profile=profile, stripe_api_key="sk_test_x", **ORY)  # type: ignore[arg-type]
+    database = "mongodb://db.internal:27017/"  # production refuses the local default
+    settings = {"stripe_api_key": "sk_test_x", "mongodb_url": database, **ORY}
+    PaymentsSettings(ticketing_profile=profile, **settings)  # type: ignore[arg-type]
 
 
 async def _payment_status(payment_id: str, status: str) -> Payment | None:
