@@ -15,6 +15,7 @@ from ticketing.moderation.models import Case, CaseStatus
 from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
+from ticketing.shared.problems import problems
 
 
 class Rejection(msgspec.Struct, forbid_unknown_fields=True):
@@ -53,7 +54,7 @@ class ModerationsController(Controller):
     path = "/api/moderations"
     tags = ["moderation"]
 
-    @get("/")
+    @get("/", responses=problems(403))
     async def search(
         self,
         user: NamedDependency[Principal],
@@ -66,7 +67,7 @@ class ModerationsController(Controller):
         await domain.require_admin(platform, user.id)
         return [CaseOut.of(case) for case in await domain.search(status, limit, offset)]
 
-    @get("/{case_id:str}")
+    @get("/{case_id:str}", responses=problems(403, 404))
     async def read(
         self,
         case_id: FromPath[str],
@@ -76,7 +77,7 @@ class ModerationsController(Controller):
         await domain.require_admin(platform, user.id)
         return CaseOut.of(await domain.get(case_id))
 
-    @post("/{case_id:str}/approve", status_code=200)
+    @post("/{case_id:str}/approve", status_code=200, responses=problems(403, 404, 409))
     async def approve(
         self,
         case_id: FromPath[str],
@@ -87,7 +88,7 @@ class ModerationsController(Controller):
         await domain.require_admin(platform, user.id)
         return CaseOut.of(await domain.rule(platform, case_id, user.id, approve=True, reason=None))
 
-    @post("/{case_id:str}/reject", status_code=200)
+    @post("/{case_id:str}/reject", status_code=200, responses=problems(403, 404, 409))
     async def reject(
         self,
         case_id: FromPath[str],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 
 from beanie import SortDirection
@@ -18,39 +17,51 @@ from ticketing.shared.platform import Platform
 from ticketing.tickets.models import Ticket
 
 TITLE_MAX = 120
+SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
 PRICE_MAX = Decimal("1000000")
 
-
-SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
-# Control characters (terminal escape sequences start with one), lone surrogates, and
-# text-direction overrides that make a title read differently from what it says.
-_REFUSED = {"Cc", "Cs"}
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_INVISIBLE = {"Cf", "Mn", "Me", "Zs", "Zl", "Zp"}
+# The title and price rules as patterns, so the OpenAPI document states them exactly (JSON
+# Schema's dialect: character classes and alternation only). A title is made of characters
+# that are not control characters (terminal escape sequences start with one) nor
+# text-direction overrides, and at least one of them is visible: not a space, not a
+# zero-width or other invisible format character.
+_NOT_ALLOWED = "\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069"
+_INVISIBLE = (
+    " \\xa0\\xad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180e\\u2000-\\u200f"
+    "\\u2028\\u2029\\u202f\\u205f-\\u2064\\u206a-\\u206f\\u3000\\u3164\\ufeff\\uffa0"
+)
+TITLE_PATTERN = f"^[^{_NOT_ALLOWED}]*[^{_NOT_ALLOWED}{_INVISIBLE}][^{_NOT_ALLOWED}]*$"
+# A decimal string from 0.01 to 1000000 with at most two decimals: money never goes
+# through a binary float.
+PRICE_PATTERN = "^(0\\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,5}(\\.[0-9]{1,2})?|1000000(\\.00?)?)$"
+_TITLE = re.compile(TITLE_PATTERN.removeprefix("^").removesuffix("$"))
+_NOT_ALLOWED_CHARACTER = re.compile(f"[{_NOT_ALLOWED}]")
+_PRICE = re.compile(PRICE_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 def checked_title(title: str) -> str:
-    title = " ".join(title.split())  # any run of whitespace, line breaks included, is one space
-    if not title:
-        raise InvalidInput("title must not be empty", field="title")
+    """The title with each run of spaces made one, or InvalidInput naming the rule."""
     if len(title) > TITLE_MAX:
         raise InvalidInput(f"title must be at most {TITLE_MAX} characters", field="title")
-    if any(unicodedata.category(c) in _REFUSED or c in _BIDI_CONTROLS for c in title):
+    if _NOT_ALLOWED_CHARACTER.search(title):
         raise InvalidInput(
-            "title must not contain control characters or text-direction overrides",
+            "title must not contain control characters (line breaks and tabs included) or"
+            " text-direction overrides",
             field="title",
         )
-    if all(unicodedata.category(c) in _INVISIBLE for c in title):
+    if not _TITLE.fullmatch(title):
         raise InvalidInput("title must contain a visible character", field="title")
-    return title
+    return " ".join(title.split())
 
 
-def checked_price(price: Decimal) -> Decimal:
-    if not price.is_finite() or price <= 0 or price > PRICE_MAX:
-        raise InvalidInput(f"price must be greater than 0 and at most {PRICE_MAX}", field="price")
-    if price.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InvalidInput("price must have at most two decimal places", field="price")
-    return price.quantize(Decimal("0.01"))
+def checked_price(price: str) -> Decimal:
+    if not _PRICE.fullmatch(price):
+        raise InvalidInput(
+            f"price must be a decimal string greater than 0 and at most {PRICE_MAX}, with at"
+            ' most two decimals, e.g. "12.50"',
+            field="price",
+        )
+    return Decimal(price).quantize(Decimal("0.01"))
 
 
 def updated_event(ticket: Ticket, title_changed: bool) -> events.TicketUpdated:
@@ -66,7 +77,7 @@ def updated_event(ticket: Ticket, title_changed: bool) -> events.TicketUpdated:
     )
 
 
-async def create(platform: Platform, user_id: str, title: str, price: Decimal) -> Ticket:
+async def create(platform: Platform, user_id: str, title: str, price: str) -> Ticket:
     ticket = Ticket(title=checked_title(title), price=checked_price(price), user_id=user_id)
 
     async def write(session: AsyncClientSession) -> None:
@@ -104,16 +115,16 @@ async def search(title: str | None, limit: int, offset: int) -> list[Ticket]:
 
 
 async def update(
-    platform: Platform, user_id: str, ticket_id: str, title: str, price: Decimal
+    platform: Platform, user_id: str, ticket_id: str, title: str, price: str
 ) -> Ticket:
     ticket = await get(ticket_id)
     if not await platform.permissions.check("Ticket", ticket_id, "edit", user_id):
         raise Forbidden("only the ticket's owner may edit it")
     if ticket.order_id is not None:
         raise Conflict("the ticket is reserved by an open order and cannot be edited")
-    title, price = checked_title(title), checked_price(price)
+    title = checked_title(title)
     title_changed = title != ticket.title
-    ticket.title, ticket.price = title, price
+    ticket.title, ticket.price = title, checked_price(price)
     if title_changed:  # a new title is screened again before anyone can order it
         ticket.status, ticket.status_reason = events.TicketStatus.WAITING_MODERATION, None
         ticket.title_version = ticket.version + 1  # the version this save creates

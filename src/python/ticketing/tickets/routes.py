@@ -14,21 +14,31 @@ from ticketing.shared.events import TicketStatus
 from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
+from ticketing.shared.problems import problems
 from ticketing.tickets import domain
 from ticketing.tickets.models import Ticket
 
 
 class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
+    # The patterns are the domain's rules, documented; the domain enforces them, naming each.
     title: Annotated[
         str,
         msgspec.Meta(
             min_length=1,
             max_length=domain.TITLE_MAX,
-            description=f"1 to {domain.TITLE_MAX} characters, at least one visible, no control"
-            " characters",
+            description=f"1 to {domain.TITLE_MAX} characters, at least one visible; no control"
+            " characters (line breaks and tabs included) or text-direction overrides",
+            extra_json_schema={"extra": {"pattern": domain.TITLE_PATTERN}},
         ),
     ]
-    price: Annotated[Decimal, msgspec.Meta(description="greater than 0, two decimals at most")]
+    price: Annotated[
+        str,
+        msgspec.Meta(
+            description=f"a decimal string greater than 0 and at most {domain.PRICE_MAX},"
+            " two decimals at most",
+            extra_json_schema={"examples": ["12.50"], "extra": {"pattern": domain.PRICE_PATTERN}},
+        ),
+    ]
 
 
 class TicketOut(msgspec.Struct):
@@ -79,11 +89,11 @@ class TicketsController(Controller):
         """Tickets whose title contains ``title`` (any case), oldest first."""
         return [TicketOut.of(t) for t in await domain.search(title, limit, offset)]
 
-    @get("/{ticket_id:str}")
+    @get("/{ticket_id:str}", responses=problems(404))
     async def read(self, ticket_id: FromPath[str]) -> TicketOut:
         return TicketOut.of(await domain.get(ticket_id))
 
-    @put("/{ticket_id:str}")
+    @put("/{ticket_id:str}", responses=problems(403, 404, 409))
     async def update(
         self,
         ticket_id: FromPath[str],

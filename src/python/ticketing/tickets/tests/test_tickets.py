@@ -67,7 +67,7 @@ async def stored(ticket_id: str) -> Ticket:
 
 
 async def test_listing_a_ticket_publishes_it_and_makes_the_seller_its_owner(world: World) -> None:
-    ticket = await list_ticket(world, price=12.5)
+    ticket = await list_ticket(world, price="12.5")
     assert ticket["title"] == "Concert"
     assert ticket["price"] == "12.50"
     assert ticket["order_id"] is None
@@ -92,6 +92,7 @@ async def test_listing_a_ticket_publishes_it_and_makes_the_seller_its_owner(worl
         ({"title": "Gig", "price": "1.999"}, "price"),
         ({"title": "Gig", "price": "NaN"}, "price"),
         ({"title": "Gig", "price": "lots"}, "price"),
+        ({"title": "Gig", "price": 12.5}, "price"),  # money is a decimal string, never a float
         ({"title": "Gig"}, "price"),
         ({"title": "Gig", "price": "1", "owner": "me"}, "owner"),
     ],
