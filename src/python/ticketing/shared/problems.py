@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar
+
+# Litestar's plugin that documents msgspec Structs; not exported, so imported from its module.
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Schema
