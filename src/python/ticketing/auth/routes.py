@@ -8,6 +8,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.di import NamedDependency
+from litestar.openapi.spec import Schema
 from litestar.params import JSONBody
 
 from ticketing.auth import domain
@@ -16,12 +17,30 @@ from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import SignInThrottle
 from ticketing.shared.identity import SESSION_COOKIE, Principal, Session
 from ticketing.shared.platform import Platform
+from ticketing.shared.problems import problems
 from ticketing.shared.web import credentials
 
 
+class NewAccount(msgspec.Struct, forbid_unknown_fields=True):
+    email: Annotated[
+        str,
+        msgspec.Meta(max_length=domain.EMAIL_MAX, extra_json_schema={"extra": {"format": "email"}}),
+    ]
+    password: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=domain.PASSWORD_MIN,
+            max_length=domain.PASSWORD_MAX,
+            description=f"Password rules: {domain.PASSWORD_RULES}.",
+            # Not one character repeated (the rule that it is not the email cannot be a schema).
+            extra_json_schema={"extra": {"not": Schema(pattern="^(.)\\1*$")}},
+        ),
+    ]
+
+
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
-    email: str
-    password: str
+    email: Annotated[str, msgspec.Meta(max_length=domain.EMAIL_MAX)]
+    password: Annotated[str, msgspec.Meta(max_length=domain.PASSWORD_MAX)]
 
 
 class SignedIn(msgspec.Struct):
@@ -71,15 +90,19 @@ class UsersController(Controller):
     # Answers carry session tokens and who is signed in: no cache may keep them.
     cache_control = CacheControlHeader(no_store=True)
 
-    @post("/signup", description=f"Password rules: {domain.PASSWORD_RULES}.")
+    @post(
+        "/signup",
+        description=f"Password rules: {domain.PASSWORD_RULES}.",
+        responses=problems(409),
+    )
     async def sign_up(
-        self, data: JSONBody[Credentials], platform: NamedDependency[Platform[AuthSettings]]
+        self, data: JSONBody[NewAccount], platform: NamedDependency[Platform[AuthSettings]]
     ) -> Response[SignedIn]:
         """Create an account and sign in. 409 when the email is taken, 400 naming a broken rule."""
         session = await domain.sign_up(platform.identity, data.email, data.password)
         return signed_in(session, platform.settings, 201)
 
-    @post("/signin")
+    @post("/signin", status_code=200, responses=problems(401, 429))
     async def sign_in(
         self,
         request: Request[Any, Any, Any],
@@ -95,15 +118,16 @@ class UsersController(Controller):
         )
         return signed_in(session, platform.settings, 200)
 
-    @post("/signout", status_code=204)
+    @post(
+        "/signout",
+        status_code=204,
+        response_cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)],
+    )
     async def sign_out(
         self, request: Request[Any, Any, Any], platform: NamedDependency[Platform]
-    ) -> Response[None]:
+    ) -> None:
         """End the session everywhere: the token stops working for every service."""
         await domain.sign_out(platform.identity, credentials(request).token)
-        return Response(
-            None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)]
-        )
 
     @post("/webhooks/kratos/after-registration", status_code=200, include_in_schema=False)
     async def after_registration(

@@ -16,6 +16,7 @@ from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
 from ticketing.shared.permissions import ADMIN_GROUP
 from ticketing.shared.platform import Platform
+from ticketing.shared.problems import problems
 from ticketing.shared.web import member_of
 
 
@@ -56,7 +57,7 @@ class ModerationsController(Controller):
     tags = ["moderation"]
     guards = [member_of(ADMIN_GROUP)]  # every handler: the admin group only
 
-    @get("/")
+    @get("/", responses=problems(403))
     async def search(
         self,
         status: FromQuery[CaseStatus | None] = None,
@@ -66,11 +67,11 @@ class ModerationsController(Controller):
         """Moderation cases, oldest first, optionally only those with ``status``."""
         return [CaseOut.of(case) for case in await domain.search(status, limit, offset)]
 
-    @get("/{case_id:str}")
+    @get("/{case_id:str}", responses=problems(403, 404))
     async def read(self, case_id: FromPath[str]) -> CaseOut:
         return CaseOut.of(await domain.get(case_id))
 
-    @post("/{case_id:str}/approve", status_code=200)
+    @post("/{case_id:str}/approve", status_code=200, responses=problems(403, 404, 409))
     async def approve(
         self,
         case_id: FromPath[str],
@@ -80,7 +81,7 @@ class ModerationsController(Controller):
         """Approve a case that is pending or under review; 409 once decided."""
         return CaseOut.of(await domain.rule(platform, case_id, user.id, approve=True, reason=None))
 
-    @post("/{case_id:str}/reject", status_code=200)
+    @post("/{case_id:str}/reject", status_code=200, responses=problems(403, 404, 409))
     async def reject(
         self,
         case_id: FromPath[str],

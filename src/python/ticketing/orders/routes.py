@@ -16,6 +16,7 @@ from ticketing.orders.settings import OrdersSettings
 from ticketing.shared.events import OrderStatus
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
+from ticketing.shared.problems import problems
 
 
 class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -56,7 +57,7 @@ class OrdersController(Controller):
     path = "/api/orders"
     tags = ["orders"]
 
-    @post("/")
+    @post("/", responses=problems(403, 404, 409))
     async def place(
         self,
         data: JSONBody[OrderIn],
@@ -73,7 +74,7 @@ class OrdersController(Controller):
         """The caller's orders, oldest first."""
         return [OrderOut.of(order) for order in await domain.of_user(user.id)]
 
-    @get("/{order_id:str}")
+    @get("/{order_id:str}", responses=problems(403, 404))
     async def read(
         self,
         order_id: FromPath[str],
@@ -83,7 +84,7 @@ class OrdersController(Controller):
         """For the order's owner and the owner of its ticket."""
         return OrderOut.of(await domain.get_for(platform, user.id, order_id, "view"))
 
-    @delete("/{order_id:str}")
+    @delete("/{order_id:str}", responses=problems(403, 404, 409))
     async def cancel(
         self,
         order_id: FromPath[str],

@@ -15,6 +15,7 @@ from ticketing.payments.charges import Stripe
 from ticketing.payments.models import Payment, PaymentStatus
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
+from ticketing.shared.problems import problems
 
 
 class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -53,7 +54,7 @@ class PaymentsController(Controller):
     path = "/api/payments"
     tags = ["payments"]
 
-    @post("/")
+    @post("/", responses=problems(402, 403, 404, 409, 502))
     async def pay(
         self,
         data: JSONBody[PaymentIn],
@@ -67,7 +68,7 @@ class PaymentsController(Controller):
         payment = await domain.pay(platform, charges, user.id, data.order_id, data.token)
         return PaymentOut.of(payment)
 
-    @get("/{payment_id:str}")
+    @get("/{payment_id:str}", responses=problems(403, 404))
     async def read(
         self,
         payment_id: FromPath[str],

@@ -21,7 +21,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractQueue
+from aio_pika.abc import AbstractConnection, AbstractQueue
+from aio_pika.exceptions import ChannelNotFoundEntity
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ticketing.shared.messaging import Route, routes
@@ -38,10 +39,10 @@ class BusSettings(BaseSettings):
 
 
 @asynccontextmanager
-async def _channel(url: str) -> AsyncIterator[AbstractChannel]:
+async def _connection(url: str) -> AsyncIterator[AbstractConnection]:
     connection = await aio_pika.connect(url)
     try:
-        yield await connection.channel(publisher_confirms=True)
+        yield connection
     finally:
         await connection.close()
 
@@ -50,29 +51,38 @@ def _routes(exchange: str, service: str | None) -> list[Route]:
     return [r for r in routes(exchange) if service is None or r.service == service]
 
 
-async def _dead(channel: AbstractChannel, route: Route) -> AbstractQueue:
-    return await channel.declare_queue(f"{route.queue}.dead", durable=True)
+async def _parked(connection: AbstractConnection, route: Route) -> AbstractQueue | None:
+    """The route's dead letter queue, on a channel of its own; None if it was never declared
+    (looking must not create it: a missing queue closes the channel that asked)."""
+    channel = await connection.channel(publisher_confirms=True)
+    try:
+        return await channel.declare_queue(f"{route.queue}.dead", passive=True)
+    except ChannelNotFoundEntity:
+        return None
+
+
+def _size(queue: AbstractQueue | None) -> int:
+    return 0 if queue is None else queue.declaration_result.message_count or 0
 
 
 async def count(url: str, exchange: str, service: str | None = None) -> dict[str, int]:
     """Parked messages per consumer queue (every queue, zeros included), e.g. for a metric."""
-    async with _channel(url) as channel:
-        found = {}
-        for route in _routes(exchange, service):
-            dead = await _dead(channel, route)
-            found[route.queue] = dead.declaration_result.message_count or 0
-        return found
+    async with _connection(url) as connection:
+        return {
+            route.queue: _size(await _parked(connection, route))
+            for route in _routes(exchange, service)
+        }
 
 
 async def peek(url: str, exchange: str, service: str | None = None) -> list[str]:
     """A line per parked message (queue, message id, body), leaving every message parked."""
     lines = []
-    async with _channel(url) as channel:
+    async with _connection(url) as connection:
         for route in _routes(exchange, service):
-            dead = await _dead(channel, route)
+            dead = await _parked(connection, route)
             held = []
-            for _ in range(min(PEEK, dead.declaration_result.message_count or 0)):
-                message = await dead.get(no_ack=False, fail=False)
+            for _ in range(min(PEEK, _size(dead))):
+                message = await dead.get(no_ack=False, fail=False) if dead else None
                 if message is None:
                     break
                 held.append(message)
@@ -86,12 +96,13 @@ async def peek(url: str, exchange: str, service: str | None = None) -> list[str]
 async def replay(url: str, exchange: str, service: str | None = None) -> dict[str, int]:
     """Move each parked message back to its queue; how many per queue."""
     moved: dict[str, int] = {}
-    async with _channel(url) as channel:
+    async with _connection(url) as connection:
+        publisher = await connection.channel(publisher_confirms=True)
         for route in _routes(exchange, service):
-            dead = await _dead(channel, route)
+            dead = await _parked(connection, route)
             # Only what is parked now: a message that fails again is parked again, not looped.
-            for _ in range(dead.declaration_result.message_count or 0):
-                message = await dead.get(no_ack=False, fail=False)
+            for _ in range(_size(dead)):
+                message = await dead.get(no_ack=False, fail=False) if dead else None
                 if message is None:
                     break
                 again = aio_pika.Message(
@@ -100,7 +111,7 @@ async def replay(url: str, exchange: str, service: str | None = None) -> dict[st
                     message_id=message.message_id,
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 )
-                await channel.default_exchange.publish(again, routing_key=route.queue)
+                await publisher.default_exchange.publish(again, routing_key=route.queue)
                 await message.ack()  # after the broker confirmed the copy
                 moved[route.queue] = moved.get(route.queue, 0) + 1
     return moved

@@ -6,7 +6,9 @@ queue ``<exchange>.<service>.<subject>`` bound by the subject. Every service dec
 already queued for it and never dropped.
 
 Each queue has two companions on the default exchange:
-- ``<queue>.retry`` holds a message for its delay and then dead-letters it back to the queue;
+- ``<queue>.delay`` holds a message for its own delay, then dead-letters it back to the queue
+  (it replaces ``<queue>.retry``, whose fixed delay was a queue argument that cannot change
+  on a running broker; an old ``.retry`` queue still drains back into its queue);
 - ``<queue>.dead`` receives messages that can never succeed, for a human
   (``./pants run src/python/ticketing/shared:deadletters``).
 
@@ -108,10 +110,10 @@ def _main_queue(queue: str, subject: str) -> RabbitQueue:
     )
 
 
-def _retry_queue(queue: str) -> RabbitQueue:
+def _delay_queue(queue: str) -> RabbitQueue:
     # Each message carries its own delay (its expiration); expired, it goes back to the queue.
     return RabbitQueue(
-        f"{queue}.retry",
+        f"{queue}.delay",
         durable=True,
         arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue},
     )
@@ -161,7 +163,7 @@ class Bus:
         for route in routes(self.exchange_name):
             queue = await self.broker.declare_queue(_main_queue(route.queue, route.subject))
             await queue.bind(exchange, routing_key=route.subject)
-            await self.broker.declare_queue(_retry_queue(route.queue))
+            await self.broker.declare_queue(_delay_queue(route.queue))
             await self.broker.declare_queue(RabbitQueue(f"{route.queue}.dead", durable=True))
 
     async def publish_raw(self, subject: str, body: bytes, message_id: str) -> None:
@@ -232,7 +234,7 @@ class Bus:
             attempt += 1
         await self.broker.publish(
             message.body,
-            routing_key=f"{queue}.retry",
+            routing_key=f"{queue}.delay",
             persist=True,
             content_type="application/json",
             message_id=message.message_id,

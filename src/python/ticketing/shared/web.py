@@ -26,6 +26,7 @@ from litestar.plugins.problem_details import (
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
+from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, ControllerRouterHandler, Guard, Message, Receive, Scope, Send
 
 from ticketing.shared import asyncapi
@@ -40,7 +41,7 @@ from ticketing.shared.faults import is_transient
 from ticketing.shared.guards import check_request
 from ticketing.shared.identity import KRATOS_COOKIE, SESSION_COOKIE, Credentials, Principal
 from ticketing.shared.platform import Platform
-from ticketing.shared.problems import problem
+from ticketing.shared.problems import StrictStructSchemaPlugin, document, problem
 
 log = structlog.get_logger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -85,6 +86,32 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     return problem(
         500, "Something went wrong on our side; the request id identifies it."
     ).to_response(request)
+
+
+def _allow_middleware(app: ASGIApp) -> ASGIApp:
+    """``Allow`` on an OPTIONS answer names every method of the path: Litestar's own answer
+    names those of only one of the handlers that share a path."""
+    methods: dict[str, set[str]] = {}
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "OPTIONS":
+            await app(scope, receive, send)
+            return
+
+        async def send_with_allow(message: Message) -> None:
+            handler = scope.get("route_handler")
+            if message["type"] == "http.response.start" and handler is not None:
+                if not methods:
+                    for route in scope["litestar_app"].routes:
+                        if isinstance(route, HTTPRoute):
+                            methods.setdefault(route.path, set()).update(route.methods)
+                allowed = set().union(*(methods.get(path, ()) for path in handler.paths))
+                MutableScopeHeaders.from_message(message)["Allow"] = ", ".join(sorted(allowed))
+            await send(message)
+
+        await app(scope, receive, send_with_allow)
+
+    return middleware
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
@@ -158,6 +185,8 @@ def member_of(group: str) -> Guard:
     stranger, 403 for anyone else). Every handler of a controller that names it is covered."""
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if connection.scope.get("method") == "OPTIONS":  # what a path allows is no secret
+            return
         platform: Platform = connection.app.state.platform
         principal = await platform.identity.authenticate(credentials(connection))
         if principal is None:
@@ -210,7 +239,7 @@ def create_app(
         finally:
             await platform.stop()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[liveness(platform.service), readyz, asyncapi_json, *route_handlers],
         dependencies={
             "platform": Provide(lambda: platform, sync_to_thread=False, use_cache=True),
@@ -219,6 +248,7 @@ def create_app(
             **(dependencies or {}),
         },
         plugins=[
+            StrictStructSchemaPlugin(),
             ProblemDetailsPlugin(
                 ProblemDetailsConfig(
                     exception_to_problem_detail_map={
@@ -226,10 +256,10 @@ def create_app(
                         DomainError: _from_domain,
                     }
                 )
-            )
+            ),
         ],
         exception_handlers={Exception: _internal_error},
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, _allow_middleware],
         before_request=check_request,
         lifespan=[lifespan],
         state=State({"platform": platform}),  # for tests and tools; handlers use the dependency
@@ -241,3 +271,5 @@ def create_app(
         ),
         debug=False,
     )
+    document(app)
+    return app

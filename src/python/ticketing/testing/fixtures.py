@@ -75,7 +75,7 @@ async def remove_isolation(servers: Servers, tag: str) -> None:
     broker = RabbitBroker(servers.rabbitmq_url, logger=None)
     channel = await (await broker.connect()).channel()
     for route in routes(tag):
-        for queue in (route.queue, f"{route.queue}.retry", f"{route.queue}.dead"):
+        for queue in (route.queue, f"{route.queue}.delay", f"{route.queue}.dead"):
             await channel.queue_delete(queue)
     await channel.exchange_delete(tag)
     await broker.stop()

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-import msgspec
 from beanie import SortDirection
 from bson import Decimal128
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -25,47 +22,51 @@ from ticketing.shared.platform import Platform
 from ticketing.tickets.models import Ticket
 
 TITLE_MAX = 120
-# Stripe's minimum charge in USD: a cheaper ticket could never be paid for.
-PRICE_MIN = Decimal("0.50")
+SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
 PRICE_MAX = Decimal("1000000")
+# Stripe's minimum charge in USD is 0.50: a cheaper ticket could never be paid for.
 PRICE_RULE = (
-    f"at least {PRICE_MIN} (Stripe's minimum charge in USD), at most {PRICE_MAX},"
-    " two decimals at most"
+    "a decimal string from 0.50 (Stripe's minimum charge in USD) to 1000000, with at most two"
+    ' decimals, e.g. "12.50"'
 )
 
-
-SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
-# Control characters (terminal escape sequences start with one), lone surrogates, and
-# text-direction overrides that make a title read differently from what it says.
-_REFUSED = {"Cc", "Cs"}
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_INVISIBLE = {"Cf", "Mn", "Me", "Zs", "Zl", "Zp"}
+# The title and price rules as patterns, so the OpenAPI document states them exactly (JSON
+# Schema's dialect: character classes and alternation only). A title is made of characters
+# that are not control characters (terminal escape sequences start with one) nor
+# text-direction overrides, and at least one of them is visible: not a space, not a
+# zero-width or other invisible format character.
+_NOT_ALLOWED = "\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069"
+_INVISIBLE = (
+    " \\xa0\\xad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180e\\u2000-\\u200f"
+    "\\u2028\\u2029\\u202f\\u205f-\\u2064\\u206a-\\u206f\\u3000\\u3164\\ufeff\\uffa0"
+)
+TITLE_PATTERN = f"^[^{_NOT_ALLOWED}]*[^{_NOT_ALLOWED}{_INVISIBLE}][^{_NOT_ALLOWED}]*$"
+# PRICE_RULE as a pattern: money never goes through a binary float.
+PRICE_PATTERN = "^(0\\.[5-9][0-9]?|[1-9][0-9]{0,5}(\\.[0-9]{1,2})?|1000000(\\.00?)?)$"
+_TITLE = re.compile(TITLE_PATTERN.removeprefix("^").removesuffix("$"))
+_NOT_ALLOWED_CHARACTER = re.compile(f"[{_NOT_ALLOWED}]")
+_PRICE = re.compile(PRICE_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 def checked_title(title: str) -> str:
-    title = " ".join(title.split())  # any run of whitespace, line breaks included, is one space
-    if not title:
-        raise InvalidInput("title must not be empty", field="title")
+    """The title with each run of spaces made one, or InvalidInput naming the rule."""
     if len(title) > TITLE_MAX:
         raise InvalidInput(f"title must be at most {TITLE_MAX} characters", field="title")
-    if any(unicodedata.category(c) in _REFUSED or c in _BIDI_CONTROLS for c in title):
+    if _NOT_ALLOWED_CHARACTER.search(title):
         raise InvalidInput(
-            "title must not contain control characters or text-direction overrides",
+            "title must not contain control characters (line breaks and tabs included) or"
+            " text-direction overrides",
             field="title",
         )
-    if all(unicodedata.category(c) in _INVISIBLE for c in title):
+    if not _TITLE.fullmatch(title):
         raise InvalidInput("title must contain a visible character", field="title")
-    return title
+    return " ".join(title.split())
 
 
-def checked_price(price: Decimal) -> Decimal:
-    if (
-        not price.is_finite()
-        or not PRICE_MIN <= price <= PRICE_MAX
-        or price.as_tuple().exponent < -2  # type: ignore[operator]
-    ):
+def checked_price(price: str) -> Decimal:
+    if not _PRICE.fullmatch(price):
         raise InvalidInput(f"price must be {PRICE_RULE}", field="price")
-    return price.quantize(Decimal("0.01"))
+    return Decimal(price).quantize(Decimal("0.01"))
 
 
 def updated_event(ticket: Ticket, title_changed: bool) -> events.TicketUpdated:
@@ -81,7 +82,7 @@ def updated_event(ticket: Ticket, title_changed: bool) -> events.TicketUpdated:
     )
 
 
-async def create(platform: Platform, user_id: str, title: str, price: Decimal) -> Ticket:
+async def create(platform: Platform, user_id: str, title: str, price: str) -> Ticket:
     ticket = Ticket(title=checked_title(title), price=checked_price(price), user_id=user_id)
 
     async def write(session: AsyncClientSession) -> None:
@@ -133,25 +134,30 @@ class Page:
     next: str | None  # the cursor of the next page, None on the last
 
 
+# A cursor is the last ticket's sort key and id: "<key>.<id>", the key in whole milliseconds
+# (date orders) or cents (price orders). Any string of this shape names a place in the order,
+# so the OpenAPI pattern says exactly which cursors are valid.
+CURSOR_PATTERN = "^[0-9]{1,14}\\.[0-9a-f-]{1,36}$"
+_CURSOR = re.compile(CURSOR_PATTERN.removeprefix("^").removesuffix("$"))
+
+
 def encode_cursor(sort: Sort, ticket: Ticket) -> str:
-    """An opaque cursor: the sort, and the last ticket's sort key and id."""
     field, _ = SORT_KEYS[sort]
-    key = ticket.created_at.isoformat() if field == "created_at" else str(ticket.price)
-    return base64.urlsafe_b64encode(msgspec.json.encode([sort.value, key, ticket.id])).decode()
+    if field == "created_at":
+        key = int(ticket.created_at.replace(tzinfo=UTC).timestamp() * 1000)
+    else:
+        key = int(ticket.price * 100)
+    return f"{key}.{ticket.id}"
 
 
 def decode_cursor(sort: Sort, cursor: str) -> tuple[datetime | Decimal128, str]:
-    try:
-        cursor_sort, key, ticket_id = msgspec.json.decode(
-            base64.urlsafe_b64decode(cursor.encode()), type=tuple[str, str, str]
-        )
-        field, _ = SORT_KEYS[Sort(cursor_sort)]
-        value = datetime.fromisoformat(key) if field == "created_at" else Decimal128(key)
-    except (ValueError, TypeError, msgspec.ValidationError, msgspec.DecodeError):
-        raise InvalidInput("cursor is not one this API gave out", field="cursor") from None
-    if cursor_sort != sort.value:
-        raise InvalidInput("cursor belongs to another sort order", field="cursor")
-    return value, ticket_id
+    if not _CURSOR.fullmatch(cursor):
+        raise InvalidInput("cursor must be the `next` of a page", field="cursor")
+    key, ticket_id = cursor.split(".", 1)
+    field, _ = SORT_KEYS[sort]
+    if field == "created_at":
+        return datetime.fromtimestamp(int(key) / 1000, UTC), ticket_id
+    return Decimal128((Decimal(int(key)) / 100).quantize(Decimal("0.01"))), ticket_id
 
 
 def page_filter(sort: Sort, after: tuple[datetime | Decimal128, str] | None) -> dict[str, Any]:
@@ -176,8 +182,6 @@ def search_filter(
     for name, bound in (("min_price", min_price), ("max_price", max_price)):
         if bound is not None and not (bound.is_finite() and bound >= 0):
             raise InvalidInput(f"{name} must be a number, 0 or more", field=name)
-    if min_price is not None and max_price is not None and min_price > max_price:
-        raise InvalidInput("min_price must not exceed max_price", field="min_price")
     bounds = {"$gte": min_price, "$lte": max_price}
     price = {op: Decimal128(str(v)) for op, v in bounds.items() if v is not None}
     if price:
@@ -206,16 +210,16 @@ async def search(
 
 
 async def update(
-    platform: Platform, user_id: str, ticket_id: str, title: str, price: Decimal
+    platform: Platform, user_id: str, ticket_id: str, title: str, price: str
 ) -> Ticket:
     ticket = await get(ticket_id)
     if not await platform.permissions.check("Ticket", ticket_id, "edit", user_id):
         raise Forbidden("only the ticket's owner may edit it")
     if ticket.order_id is not None:
         raise Conflict("the ticket is reserved by an open order and cannot be edited")
-    title, price = checked_title(title), checked_price(price)
+    title = checked_title(title)
     title_changed = title != ticket.title
-    ticket.title, ticket.price = title, price
+    ticket.title, ticket.price = title, checked_price(price)
     if title_changed:  # a new title is screened again before anyone can order it
         ticket.status, ticket.status_reason = events.TicketStatus.WAITING_MODERATION, None
         ticket.title_version = ticket.version + 1  # the version this save creates

@@ -14,21 +14,30 @@ from ticketing.shared.events import TicketStatus
 from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
+from ticketing.shared.problems import problems
 from ticketing.tickets import domain
 from ticketing.tickets.models import Ticket
 
 
 class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
+    # The patterns are the domain's rules, documented; the domain enforces them, naming each.
     title: Annotated[
         str,
         msgspec.Meta(
             min_length=1,
             max_length=domain.TITLE_MAX,
-            description=f"1 to {domain.TITLE_MAX} characters, at least one visible, no control"
-            " characters",
+            description=f"1 to {domain.TITLE_MAX} characters, at least one visible; no control"
+            " characters (line breaks and tabs included) or text-direction overrides",
+            extra_json_schema={"extra": {"pattern": domain.TITLE_PATTERN}},
         ),
     ]
-    price: Annotated[Decimal, msgspec.Meta(description=domain.PRICE_RULE)]
+    price: Annotated[
+        str,
+        msgspec.Meta(
+            description=domain.PRICE_RULE,
+            extra_json_schema={"examples": ["12.50"], "extra": {"pattern": domain.PRICE_PATTERN}},
+        ),
+    ]
 
 
 class TicketOut(msgspec.Struct):
@@ -55,6 +64,11 @@ class TicketOut(msgspec.Struct):
         )
 
 
+# A price bound of the search: a decimal string; a range with min above max finds nothing.
+BOUND = "^[0-9]{1,7}(\\.[0-9]{1,2})?$"
+BOUND_RULE = "a decimal string, e.g. 20 or 12.50"
+
+
 class TicketPage(msgspec.Struct):
     results: list[TicketOut]
     next: str | None
@@ -79,24 +93,29 @@ class TicketsController(Controller):
         self,
         title: Annotated[str | None, QueryParameter(max_length=domain.SEARCH_MAX)] = None,
         sort: FromQuery[domain.Sort] = domain.Sort.NEWEST,
-        min_price: Annotated[Decimal | None, QueryParameter(description="0 or more")] = None,
-        max_price: Annotated[Decimal | None, QueryParameter(description="0 or more")] = None,
+        min_price: Annotated[
+            str | None, QueryParameter(pattern=BOUND, description=BOUND_RULE)
+        ] = None,
+        max_price: Annotated[
+            str | None, QueryParameter(pattern=BOUND, description=BOUND_RULE)
+        ] = None,
         limit: Limit = 20,
-        cursor: Annotated[str | None, QueryParameter(max_length=300)] = None,
+        cursor: Annotated[str | None, QueryParameter(pattern=domain.CURSOR_PATTERN)] = None,
         offset: Offset = 0,
     ) -> TicketPage:
         """Tickets whose title contains ``title`` (any case) and whose price is within
         ``min_price``..``max_price``, newest first unless ``sort`` says otherwise. ``next`` is
         the ``cursor`` of the following page (null on the last): pages stay the same while
         tickets are added. ``offset`` still skips that many, as before."""
-        page = await domain.search(title, sort, min_price, max_price, limit, cursor, offset)
+        low, high = (Decimal(bound) if bound else None for bound in (min_price, max_price))
+        page = await domain.search(title, sort, low, high, limit, cursor, offset)
         return TicketPage([TicketOut.of(t) for t in page.results], page.next)
 
-    @get("/{ticket_id:str}")
+    @get("/{ticket_id:str}", responses=problems(404))
     async def read(self, ticket_id: FromPath[str]) -> TicketOut:
         return TicketOut.of(await domain.get(ticket_id))
 
-    @put("/{ticket_id:str}")
+    @put("/{ticket_id:str}", responses=problems(403, 404, 409))
     async def update(
         self,
         ticket_id: FromPath[str],

@@ -13,12 +13,14 @@ import pytest
 from ticketing.moderation.app import create_app
 from ticketing.moderation.models import Case, CaseStatus
 from ticketing.moderation.settings import ModerationSettings
-from ticketing.shared import events
+from ticketing.shared import deadletters, events
+from ticketing.shared.messaging import MAX_ATTEMPTS, queue_name
 from ticketing.shared.permissions import ADMIN_GROUP, RelationTuple
 from ticketing.shared.platform import Platform
 from ticketing.testing.classifier_standin import ClassifierStandIn
 from ticketing.testing.events import EventTap, inject
 from ticketing.testing.fixtures import eventually, running, sign_up
+from ticketing.testing.proxy import Outage
 
 VERDICTS: list[type[events.Event]] = [events.TicketApproved, events.TicketRejected]
 
@@ -263,3 +265,31 @@ async def test_an_offset_out_of_bounds_is_a_400_naming_it(world: World, offset: 
     assert response.status_code == 400, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "offset" in response.text
+
+
+async def test_a_ticket_listed_while_redis_is_down_longer_than_the_retry_budget_is_screened(
+    isolated: dict[str, Any],
+) -> None:
+    outage, via_proxy = await Outage.in_front_of(isolated["redis_url"])
+    # Short delays stand in for a long outage: the event outlives MAX_ATTEMPTS tries.
+    app, tap = await start(
+        {**isolated, "redis_url": via_proxy}, event_retry_delay_ms=10, event_retry_max_delay_ms=40
+    )
+    bus = app.state.platform.bus
+    queue = queue_name(isolated["event_exchange"], "moderation", events.TicketCreated.SUBJECT)
+    async with running(app) as client:
+        world = World(client, app.state.platform, tap, isolated)
+        await outage.cut()
+        await world.listed("Clean gig")
+
+        async def outlasted_the_old_budget() -> bool:
+            return bus.waits[queue] > MAX_ATTEMPTS
+
+        await eventually(outlasted_the_old_budget, within=60)
+        await outage.restore()
+        verdict = await world.verdict()
+        assert (type(verdict), verdict.id) == (events.TicketApproved, "t1")
+    await tap.stop()
+    await outage.cut()
+    parked = await deadletters.count(isolated["rabbitmq_url"], isolated["event_exchange"])
+    assert sum(parked.values()) == 0

@@ -246,7 +246,7 @@ async def test_ticket_updates_apply_in_version_order_whatever_order_they_arrive_
     assert (late.version, late.price) == (3, Decimal("30"))
 
 
-async def test_an_order_written_while_rabbitmq_is_down_is_announced_when_it_is_back(
+async def test_an_order_written_while_rabbitmq_is_down_is_readable_and_announced_when_back(
     isolated: dict[str, Any],
 ) -> None:
     outage, via_proxy = await Outage.in_front_of(isolated["rabbitmq_url"])
@@ -261,6 +261,10 @@ async def test_an_order_written_while_rabbitmq_is_down_is_announced_when_it_is_b
         await outage.cut()
         response = await world.order("t1")
         assert response.status_code == 201  # the order is taken even with the broker down
+        order_url = f"/api/orders/{response.json()['id']}"
+        # Its permissions came with it, not behind its event: the buyer reads it at once.
+        assert (await client.get(order_url, headers=world.buyer)).status_code == 200
+        assert (await client.get(order_url, headers=world.seller)).status_code == 200
         assert await tap.silent(1.0)
         await outage.restore()
         announced = await tap.next(events.OrderCreated, within=30)

@@ -3,7 +3,9 @@
 import asyncio
 from typing import Any
 
+import aio_pika
 import pytest
+from aio_pika.exceptions import ChannelNotFoundEntity
 
 from ticketing.shared import deadletters, events
 from ticketing.shared.messaging import Bus, queue_name
@@ -72,3 +74,20 @@ async def test_replay_only_touches_the_named_service(isolated: dict[str, Any]) -
         assert left[queue_name(exchange, "moderation", CREATED.SUBJECT)] == 0
     finally:
         await bus.stop()
+
+
+async def test_looking_at_a_bus_that_was_never_started_creates_nothing(
+    isolated: dict[str, Any],
+) -> None:
+    url, exchange = isolated["rabbitmq_url"], isolated["event_exchange"]
+    assert set((await deadletters.count(url, exchange)).values()) == {0}
+    assert await deadletters.peek(url, exchange) == []
+    assert await deadletters.replay(url, exchange) == {}
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        dead = f"{queue_name(exchange, 'orders', CREATED.SUBJECT)}.dead"
+        with pytest.raises(ChannelNotFoundEntity):  # looking declared no queue
+            await channel.declare_queue(dead, passive=True)
+    finally:
+        await connection.close()

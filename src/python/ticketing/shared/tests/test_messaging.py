@@ -8,7 +8,7 @@ import pytest
 import redis.exceptions
 
 from ticketing.shared import deadletters, events
-from ticketing.shared.messaging import MAX_ATTEMPTS, Bus, RetryLater, backoff_ms
+from ticketing.shared.messaging import MAX_ATTEMPTS, Bus, RetryLater, backoff_ms, routes
 
 CREATED = events.TicketCreated(id="t1", version=0, title="Gig", price=1, user_id="u1")  # type: ignore[arg-type]
 
@@ -150,6 +150,33 @@ async def test_an_unavailable_dependency_is_waited_for_beyond_the_attempt_limit(
         assert sum(parked.values()) == 0
     finally:
         await orders.stop()
+
+
+async def test_a_broker_holding_the_previous_topology_takes_the_new_one(
+    isolated: dict[str, Any], tickets_bus: Bus
+) -> None:
+    """Queue arguments cannot change on a running broker: the earlier fixed-delay retry queues
+    must not stop an upgraded service from starting."""
+    channel = await (await tickets_bus.broker.connect()).channel()
+    for route in routes(isolated["event_exchange"]):
+        await channel.declare_queue(
+            f"{route.queue}.retry",
+            durable=True,
+            arguments={
+                "x-message-ttl": 500,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": route.queue,
+            },
+        )
+    received: asyncio.Queue[events.TicketCreated] = asyncio.Queue()
+    orders = await start_orders_bus(isolated, received.put)
+    try:
+        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-5")
+        assert await asyncio.wait_for(received.get(), 10) == CREATED
+    finally:
+        await orders.stop()
+        for route in routes(isolated["event_exchange"]):
+            await channel.queue_delete(f"{route.queue}.retry")
 
 
 def test_waiting_backs_off_doubling_up_to_the_maximum() -> None:

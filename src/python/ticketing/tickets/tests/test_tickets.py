@@ -67,7 +67,7 @@ async def stored(ticket_id: str) -> Ticket:
 
 
 async def test_listing_a_ticket_publishes_it_and_makes_the_seller_its_owner(world: World) -> None:
-    ticket = await list_ticket(world, price=12.5)
+    ticket = await list_ticket(world, price="12.5")
     assert ticket["title"] == "Concert"
     assert ticket["price"] == "12.50"
     assert ticket["order_id"] is None
@@ -106,6 +106,7 @@ async def test_a_price_under_stripes_minimum_is_refused_and_documented(world: Wo
         ({"title": "Gig", "price": "1.999"}, "price"),
         ({"title": "Gig", "price": "NaN"}, "price"),
         ({"title": "Gig", "price": "lots"}, "price"),
+        ({"title": "Gig", "price": 12.5}, "price"),  # money is a decimal string, never a float
         ({"title": "Gig"}, "price"),
         ({"title": "Gig", "price": "1", "owner": "me"}, "owner"),
     ],
@@ -185,7 +186,7 @@ async def test_sort_by_price_and_filter_by_price_range(world: World) -> None:
         {"offset": -1},
         {"sort": "cheapest"},
         {"min_price": "-1"},
-        {"min_price": "20", "max_price": "10"},
+        {"max_price": "1e3"},
         {"cursor": "not-a-cursor"},
         {"title": "x" * 101},
     ],
@@ -196,14 +197,10 @@ async def test_bad_search_parameters_are_a_400(world: World, params: dict[str, s
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_a_cursor_of_another_sort_is_refused(world: World) -> None:
-    for i in range(3):
-        await list_ticket(world, f"Gig {i}")
-    cursor = (await search(world, limit=1))["next"]
-    params = {"sort": "price_asc", "cursor": cursor}
-    response = await world.client.get("/api/tickets", params=params)
-    assert response.status_code == 400
-    assert "another sort" in response.text
+async def test_a_price_range_with_min_above_max_finds_nothing(world: World) -> None:
+    await list_ticket(world, "Gig", "15.00")
+    found = await search(world, min_price="20", max_price="10")
+    assert found == {"results": [], "next": None}
 
 
 async def test_read_one_and_unknown_id(world: World) -> None:

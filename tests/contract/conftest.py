@@ -1,0 +1,1 @@
+from ticketing.testing.fixtures import *  # noqa: F403
