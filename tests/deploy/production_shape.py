@@ -43,7 +43,7 @@ from uuid import uuid4
 import httpx
 import redis
 
-from deploy.helm.chart import NAMESPACE, ROOT, chart, render
+from deploy.helm.chart import NAMESPACE, ROOT, Doc, chart, render
 from deploy.kube_env import (
     DEFAULT_PORTS,
     Pod,
@@ -173,7 +173,9 @@ class LoopbackCluster:
     pods: dict[str, PodProcess]
     ory: OryStandIns
     stripe_url: str
-    hosts: dict[str, str] = field(default_factory=dict)  # in-cluster host:port -> loopback
+    docs: list[Doc]  # the rendered manifests
+    # A loopback port -> what it stands for in a cluster and the pod ports behind that name.
+    egress_names: dict[int, tuple[str, set[int]]] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.pods[service].port}"
@@ -250,7 +252,8 @@ def loopback_cluster(tmp: Path) -> Iterator[LoopbackCluster]:
             host_port(ory_values["ketoReadUrl"]): keto,
             host_port(ory_values["ketoWriteUrl"]): keto,
         }
-        for name, service in service_names(docs, rendered, NAMESPACE).items():
+        service_of = service_names(docs, rendered, NAMESPACE)
+        for name, service in service_of.items():
             hosts[name] = f"127.0.0.1:{ports[service]}"
         # This interpreter and its import path stand for the image's venv (absolute: each process
         # runs in a work directory of its own).
@@ -263,7 +266,10 @@ def loopback_cluster(tmp: Path) -> Iterator[LoopbackCluster]:
             "SIGN_IN_KEY_PREFIX": f"{tag}:signin",
         }
         store, maps = secrets(rabbitmq_url, redis_url), config_maps(docs)
-        cluster = LoopbackCluster({}, ory, stripe.url, hosts)
+        cluster = LoopbackCluster(
+            {}, ory, stripe.url, docs, _egress_names(hosts, service_of, rendered)
+        )
+        cluster.egress_names[urlsplit(stripe.url).port or 0] = ("Stripe's API", {443})
         for service, pod in rendered.items():
             env = image_env(DOCKERFILE) | resolve_env(pod, store, maps)
             env = {k: rewrite_hosts(v, hosts) for k, v in env.items()}
@@ -277,6 +283,25 @@ def loopback_cluster(tmp: Path) -> Iterator[LoopbackCluster]:
             member.start(tmp / "workdir" / member.pod.service)
         cluster.wait_ready()
         yield cluster
+
+
+def _egress_names(
+    hosts: dict[str, str], service_of: dict[str, str], rendered: dict[str, Pod]
+) -> dict[int, tuple[str, set[int]]]:
+    """Each loopback port's in-cluster name and pod ports. Ory's own charts serve Kratos' public
+    and admin APIs on pod ports 4433 and 4434 and Keto's read and write on 4466 and 4467, behind
+    Services on port 80; one stand-in port serves both of a pair, so either port will do."""
+    ory = {"kratos": {4433, 4434}, "keto": {4466, 4467}}
+    names: dict[int, tuple[str, set[int]]] = {}
+    for name, loopback in hosts.items():
+        host, port = name.rsplit(":", 1)
+        if host.startswith(("kratos", "keto")):
+            pod_ports = ory[host.split("-")[0]]
+        else:
+            service = service_of.get(name)  # a Service: its pods' container port
+            pod_ports = {rendered[service].port if service else int(port)}
+        names.setdefault(int(loopback.rsplit(":", 1)[1]), (name, pod_ports))
+    return names
 
 
 def _cleanup(servers: Servers, tag: str) -> None:

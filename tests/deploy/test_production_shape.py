@@ -20,7 +20,8 @@ import httpx
 import pytest
 import stripe
 
-from deploy.helm.chart import render, services
+from deploy.egress import blocked, remote_ports
+from deploy.helm.chart import by_service, render, services
 from deploy.kube_env import Pod, entrypoint, expand, pods, resolve_env, rewrite_hosts, url_hosts
 from deploy.production_shape import DOCKERFILE, LoopbackCluster, loopback_cluster
 from ticketing.shared.identity import SESSION_COOKIE
@@ -200,3 +201,17 @@ def _story(cluster: LoopbackCluster) -> None:
     for member in cluster.pods.values():  # still live and ready after the story
         assert member.probe("liveness").status_code == 200, member.pod.service
         assert member.probe("readiness").status_code == 200, member.pod.service
+
+
+def test_every_connection_is_one_the_network_policy_allows(cluster: LoopbackCluster) -> None:
+    """After the story (module order), each process's open connections against its rendered
+    NetworkPolicy: what a CNI would block fails here, though loopback lets it through."""
+    policies = by_service(cluster.docs, "NetworkPolicy")
+    seen = 0
+    for service, member in cluster.pods.items():
+        assert member.process is not None
+        outgoing = [c for c in remote_ports(member.process.pid) if c[0] != member.port]
+        seen += len(outgoing)
+        problems = blocked(member.process.pid, member.port, cluster.egress_names, policies[service])
+        assert problems == [], f"{service} connects to what its NetworkPolicy blocks: {problems}"
+    assert seen > 0  # the services do hold connections (to MongoDB, RabbitMQ, ...)
