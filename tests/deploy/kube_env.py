@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 Doc = dict[str, Any]
 # Secret (or ConfigMap) name -> key -> value.
@@ -177,3 +178,16 @@ def entrypoint(dockerfile: Path) -> list[str]:
     (line,) = (ln for ln in dockerfile.read_text().splitlines() if ln.startswith("ENTRYPOINT "))
     words: list[str] = json.loads(line.removeprefix("ENTRYPOINT "))  # the exec form
     return words
+
+
+def host_port(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or DEFAULT_PORTS[parts.scheme]}"
+
+
+def with_host(url: str, hostport: str) -> str:
+    """`url` with its host and port replaced (credentials, path and query kept)."""
+    parts = urlsplit(url)
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@{hostport}" if userinfo else hostport
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -37,7 +37,7 @@ from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 import httpx
@@ -45,14 +45,15 @@ import redis
 
 from deploy.helm.chart import NAMESPACE, ROOT, Doc, chart, render
 from deploy.kube_env import (
-    DEFAULT_PORTS,
     Pod,
     config_maps,
+    host_port,
     image_env,
     pods,
     resolve_env,
     rewrite_hosts,
     service_names,
+    with_host,
 )
 from ticketing.stack.servers import (
     DEFAULT_RABBITMQ_URL,
@@ -72,19 +73,6 @@ T = TypeVar("T")
 MONGODB_HOST = "mongodb.databases.svc.cluster.local:27017"
 RABBITMQ_HOST = "rabbitmq.databases.svc.cluster.local:5672"
 REDIS_HOST = "redis.databases.svc.cluster.local:6379"
-
-
-def host_port(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.hostname}:{parts.port or DEFAULT_PORTS[parts.scheme]}"
-
-
-def with_host(url: str, hostport: str) -> str:
-    """`url` with its host and port replaced (credentials, path and query kept)."""
-    parts = urlsplit(url)
-    userinfo = parts.netloc.rpartition("@")[0]
-    netloc = f"{userinfo}@{hostport}" if userinfo else hostport
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def local_server(name: str, variable: str, default: str) -> str:
