@@ -11,10 +11,11 @@ DNS = {"ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"
 INGRESS_NAMESPACE = {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}
 
 # What each service's code connects to (shared/platform.py: MongoDB, RabbitMQ, identity and
-# permissions for all; arq jobs on Redis in expiration and moderation; Stripe, the classifier).
+# permissions for all; arq jobs on Redis in expiration and moderation, auth's sign-in throttle
+# on Redis; Stripe, the classifier).
 # The web front end calls only the routed API services. A new service needs a line here.
 NEEDS = {
-    "auth": {"mongodb", "rabbitmq", "ory"},
+    "auth": {"mongodb", "rabbitmq", "redis", "ory"},
     "tickets": {"mongodb", "rabbitmq", "ory"},
     "orders": {"mongodb", "rabbitmq", "ory"},
     "payments": {"mongodb", "rabbitmq", "ory", "internet"},
