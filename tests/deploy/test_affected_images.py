@@ -1,6 +1,6 @@
 """scripts/affected_images.py, end to end against a throwaway Pants monorepo.
 
-The lockfile diffing has its own fast tests: test_affected_lockfile.py.
+The pure parts have their own fast tests: test_affected_{lockfile,graph,git,pants,analysis,cli}.py.
 
 What this spawns: one throwaway git repository per test session (see affected_repo.py) and one
 `pantsd` for it (about 0.5 GB while it runs), started by the first nested `pants` call and
