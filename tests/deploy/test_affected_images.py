@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -240,6 +242,22 @@ def test_the_working_tree_mode_sees_uncommitted_changes(
     out, _ = capsys.readouterr()
     assert code == 0
     assert out == f"{IMAGE['svc_b']}\n    {main_py}\n"
+
+
+def test_the_script_runs_as_documented(branch: Path) -> None:
+    """`scripts/affected_images.py --working-tree` in the repository, with the standard library."""
+    main_py = "src/python/demo/svc_a/main.py"
+    demo.write(branch, {main_py: append(branch, main_py, "# wip\n")})
+    script = _real_root() / "scripts/affected_images.py"
+    proc = subprocess.run(
+        [sys.executable, "-S", "-E", "-s", str(script), "--working-tree"],
+        cwd=branch / "src",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"{IMAGE['svc_a']}\n    {main_py}\n"
 
 
 # --- errors -----------------------------------------------------------------------------------
