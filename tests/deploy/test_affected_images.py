@@ -1,4 +1,6 @@
-"""scripts/affected_images.py, end to end against a throwaway Pants monorepo, plus its pure parts.
+"""scripts/affected_images.py, end to end against a throwaway Pants monorepo.
+
+The pure parts have their own fast tests: test_affected_{lockfile,graph,git,pants,analysis,cli}.py.
 
 What this spawns: one throwaway git repository per test session (see affected_repo.py) and one
 `pantsd` for it (about 0.5 GB while it runs), started by the first nested `pants` call and
@@ -11,12 +13,15 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import affected_images as ai
 import pytest
+from affected.cli import main
+from affected.errors import EXIT_TOOL, EXIT_USAGE
 
 import deploy.affected_repo as demo
 
@@ -73,7 +78,7 @@ def branch(repo: Path) -> Iterator[Path]:
 def affected(
     repo: Path, capsys: pytest.CaptureFixture[str], *args: str
 ) -> tuple[int, dict | None, str]:
-    code = ai.main(["--repo", str(repo), "--format", "json", *args])
+    code = main(["--repo", str(repo), "--format", "json", *args])
     out, err = capsys.readouterr()
     return code, (json.loads(out) if code == 0 else None), err
 
@@ -233,10 +238,26 @@ def test_the_working_tree_mode_sees_uncommitted_changes(
     assert code == 0, err
     assert images_of(result) == {IMAGE["svc_b"]}
 
-    code = ai.main(["--repo", str(branch), "--working-tree"])  # the text format
+    code = main(["--repo", str(branch), "--working-tree"])  # the text format
     out, _ = capsys.readouterr()
     assert code == 0
     assert out == f"{IMAGE['svc_b']}\n    {main_py}\n"
+
+
+def test_the_script_runs_as_documented(branch: Path) -> None:
+    """`scripts/affected_images.py --working-tree` in the repository, with the standard library."""
+    main_py = "src/python/demo/svc_a/main.py"
+    demo.write(branch, {main_py: append(branch, main_py, "# wip\n")})
+    script = _real_root() / "scripts/affected_images.py"
+    proc = subprocess.run(
+        [sys.executable, "-S", "-E", "-s", str(script), "--working-tree"],
+        cwd=branch / "src",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"{IMAGE['svc_a']}\n    {main_py}\n"
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -244,7 +265,7 @@ def test_the_working_tree_mode_sees_uncommitted_changes(
 
 def test_an_unknown_ref_is_a_clear_error(branch: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = affected(branch, capsys, "--since", "no-such-branch")
-    assert code == ai.EXIT_USAGE
+    assert code == EXIT_USAGE
     assert "unknown git ref 'no-such-branch'" in err
 
 
@@ -253,7 +274,7 @@ def test_a_dirty_tree_is_refused_for_a_ref_range(
 ) -> None:
     demo.write(branch, {"docs/notes.md": "untracked\n"})
     code, _, err = affected(branch, capsys, "--since", "main")
-    assert code == ai.EXIT_USAGE
+    assert code == EXIT_USAGE
     assert "uncommitted changes (docs/notes.md)" in err
     assert "--working-tree" in err
 
@@ -261,7 +282,7 @@ def test_a_dirty_tree_is_refused_for_a_ref_range(
 def test_pants_failing_is_reported(branch: Path, capsys: pytest.CaptureFixture[str]) -> None:
     change(branch, {"src/python/demo/svc_a/BUILD": "python_sources(\n"}, "broken BUILD")
     code, _, err = affected(branch, capsys, "--since", "main")
-    assert code == ai.EXIT_TOOL
+    assert code == EXIT_TOOL
     assert "pants failed" in err
     assert "SyntaxError" in err
 
@@ -271,76 +292,11 @@ def test_a_missing_pants_launcher_is_reported(
 ) -> None:
     change(branch, {"docs/README.md": "# x\n"}, "docs")
     code, _, err = affected(branch, capsys, "--since", "main", "--pants", "/nonexistent/pants")
-    assert code == ai.EXIT_TOOL
+    assert code == EXIT_TOOL
     assert "cannot run /nonexistent/pants" in err
 
 
 def test_outside_a_git_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = affected(tmp_path, capsys, "--working-tree")
-    assert code == ai.EXIT_USAGE
+    assert code == EXIT_USAGE
     assert "not inside a git repository" in err
-
-
-# --- the pure parts ---------------------------------------------------------------------------
-
-
-def _lock(packages: dict[str, tuple[str, list[str]]]) -> dict[str, ai.LockedPackage]:
-    return ai.parse_lockfile(demo.lockfile(packages))
-
-
-def test_parse_requirement() -> None:
-    assert ai.parse_requirement("FastStream[rabbit,cli]==0.7.8") == (
-        "faststream",
-        frozenset({"rabbit", "cli"}),
-        frozenset(),
-    )
-    assert ai.parse_requirement("aio_pika>=9 ; extra == 'rabbit'") == (
-        "aio-pika",
-        frozenset(),
-        frozenset({"rabbit"}),
-    )
-    assert ai.parse_requirement("# comment") is None
-    assert ai.parse_requirement("-r other.txt") is None
-
-
-def test_lockfile_diff_maps_packages_to_top_level_requirements() -> None:
-    old = _lock(demo.LOCKED)
-    # A transitive dependency: reaches the requirement that pulls it in.
-    new = _lock(dict(demo.LOCKED, gamma=("1.1", [])))
-    assert ai.requirements_reached_by_lock_change(old, new, ["alpha==1.0", "beta[fast]"]) == {
-        "alpha==1.0": ["gamma 1.0 -> 1.1"]
-    }
-    # Behind a requested extra: reaches; behind an unrequested one: does not.
-    new = _lock(dict(demo.LOCKED, delta=("1.1", []), epsilon=("1.1", [])))
-    assert ai.requirements_reached_by_lock_change(old, new, ["alpha", "beta[fast]"]) == {
-        "beta[fast]": ["delta 1.0 -> 1.1"]
-    }
-    assert ai.requirements_reached_by_lock_change(old, new, ["alpha", "beta"]) == {}
-    # Same version, new artifacts (a rebuilt wheel) still counts; identical lockfiles do not.
-    rehashed = _lock(demo.LOCKED)
-    rehashed["alpha"] = ai.LockedPackage("1.0", ("sha256:other",), old["alpha"].requires_dists)
-    assert ai.changed_packages(old, rehashed) == {
-        "alpha": "alpha 1.0 (artifacts or dependencies changed)"
-    }
-    assert ai.changed_packages(old, _lock(demo.LOCKED)) == {}
-    # A dependency dropped from the new lock still reaches its former parent.
-    new = _lock(dict(demo.LOCKED, alpha=("2.0", [])))
-    del new["gamma"]
-    assert ai.requirements_reached_by_lock_change(old, new, ["alpha"]) == {
-        "alpha": ["alpha 1.0 -> 2.0", "gamma removed (1.0)"]
-    }
-
-
-def test_changed_requirement_names() -> None:
-    old = "# tools\nalpha==1.0\nbeta[fast]==1.0  # why\nGamma_X>=2\n"
-    new = "# tools, reworded\nalpha == 1.0\nbeta[fast]==1.1\ndelta\n"
-    assert ai.changed_requirement_names(old, new) == {"beta", "gamma-x", "delta"}
-    assert ai.changed_requirement_names(None, "alpha\n") == {"alpha"}
-
-
-def test_the_real_lockfile_parses() -> None:
-    lock = _real_root() / "3rdparty/python/default.lock"
-    packages = ai.parse_lockfile(lock.read_text())
-    assert "litestar" in packages
-    assert "faststream" in ai.lock_closure(packages, "faststream", frozenset({"rabbit"}))
-    assert "aio-pika" in ai.lock_closure(packages, "faststream", frozenset({"rabbit"}))

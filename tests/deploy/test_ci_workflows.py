@@ -2,7 +2,8 @@
 
 GitHub cannot be reached from the development machines, so nothing here runs a workflow; it
 checks what can go stale: the structure, the repository paths each `run:` names, and the
-scripts/affected_images.py command lines against that script's own argument parser.
+scripts/affected_images.py command lines against that script's own argument parser (the one of
+scripts/affected/cli.py, which the script runs).
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-import affected_images
 import jsonschema
 import pytest
 import yaml
+from affected.cli import build_parser
 
 
 def _root() -> Path:
@@ -85,7 +86,7 @@ def affected_images_errors(command: str) -> list[str]:
             ends = [j for j in range(i + 1, len(words)) if words[j] in {"|", "&&", ";"}]
             argv = words[i + 1 : ends[0] if ends else len(words)]
             try:
-                affected_images.build_parser().parse_args(argv)
+                build_parser().parse_args(argv)
             except SystemExit:
                 errors.append(" ".join(argv))
     return errors
