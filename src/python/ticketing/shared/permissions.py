@@ -16,6 +16,7 @@ import msgspec
 from beanie import Document, Indexed, init_beanie
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 
@@ -163,20 +164,23 @@ class EmbeddedPermissions:
     async def ping(self) -> None:
         await self.client.admin.command("ping")
 
+    def _in_session(self) -> AsyncCollection[dict[str, Any]]:
+        # Through this engine's own client, the one the caller's session belongs to (the
+        # model's collection is bound to whichever engine initialised last in this process).
+        return self.client[self._database][StoredTuple.Settings.name]
+
     async def write_in(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
         # An upsert, not an insert: a duplicate key would abort the caller's transaction.
         for rt in tuples:
             validate(rt)
             key = msgspec.structs.asdict(rt)
-            await StoredTuple.get_pymongo_collection().update_one(
+            await self._in_session().update_one(
                 key, {"$setOnInsert": key}, upsert=True, session=session
             )
 
     async def delete_in(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
         for rt in tuples:
-            await StoredTuple.get_pymongo_collection().delete_many(
-                msgspec.structs.asdict(rt), session=session
-            )
+            await self._in_session().delete_many(msgspec.structs.asdict(rt), session=session)
 
     async def write(self, tuples: list[RelationTuple]) -> None:
         for rt in tuples:

@@ -1,6 +1,7 @@
 """The Litestar app every service is: health and readiness, problem-details errors, OpenAPI at
-``/schema``, AsyncAPI at ``/asyncapi.json``, request ids in logs and response headers, and the
-signed-in user as a dependency.
+``/schema``, AsyncAPI at ``/asyncapi.json``, Prometheus metrics at ``/metrics``, a server span
+per request when tracing is on, request ids in logs and response headers, and the signed-in
+user as a dependency.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from litestar.plugins.problem_details import (
 )
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 
-from ticketing.shared import asyncapi
+from ticketing.shared import asyncapi, metrics
 from ticketing.shared.errors import DomainError, InvalidInput, TooManyRequests, Unauthenticated
 from ticketing.shared.faults import is_transient
 from ticketing.shared.guards import check_request
@@ -186,7 +187,13 @@ def create_app(
             await platform.stop()
 
     return Litestar(
-        route_handlers=[liveness(platform.service), readyz, asyncapi_json, *route_handlers],
+        route_handlers=[
+            liveness(platform.service),
+            readyz,
+            asyncapi_json,
+            metrics.endpoint(platform.metrics),
+            *route_handlers,
+        ],
         dependencies={
             "platform": Provide(lambda: platform, sync_to_thread=False, use_cache=True),
             "user": Provide(current_user),
@@ -201,10 +208,11 @@ def create_app(
                         DomainError: _from_domain,
                     }
                 )
-            )
+            ),
+            *platform.telemetry.http_plugins(),
         ],
         exception_handlers={Exception: _internal_error},
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, platform.metrics.middleware],
         before_request=check_request,
         lifespan=[lifespan],
         state=State({"platform": platform}),  # for tests and tools; handlers use the dependency

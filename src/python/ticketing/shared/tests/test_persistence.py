@@ -74,4 +74,3 @@ async def test_a_failed_transaction_writes_nothing(db: Database) -> None:
     async with db.transaction() as session:
         await Counter(value=8).insert(session=session)
     assert await Counter.find(Counter.value == 8).count() == 1
-
