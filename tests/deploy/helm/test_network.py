@@ -133,18 +133,26 @@ def test_the_internet_is_https_outside_private_ranges() -> None:
         }
 
 
+SCRAPES = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+
+
+def _callers(policy: Doc) -> list[Doc]:
+    """Who may connect, besides Prometheus' scrapes (tests/deploy/helm/test_telemetry.py)."""
+    return [rule for rule in policy["spec"].get("ingress", []) if rule["from"] != [SCRAPES]]
+
+
 def test_the_ingress_controller_reaches_routed_services_and_the_web_the_api() -> None:
     policies = by_service(render(), "NetworkPolicy")
     for name, svc in services().items():
-        ingress = policies[name]["spec"].get("ingress", [])
+        ingress = _callers(policies[name])
         if not svc["ingressPath"]:
-            assert ingress == [], name  # expiration: nothing may connect
+            assert ingress == [], name  # expiration: nothing but scrapes may connect
             continue
         ports = [{"port": svc["port"], "protocol": "TCP"}]
         from_controller = {"from": [{"namespaceSelector": INGRESS_NAMESPACE}], "ports": ports}
         from_web = [{"from": [_peer("web")], "ports": ports}] if name in API_PORTS else []
         assert ingress == [from_controller, *from_web], name
-    assert len(policies["web"]["spec"]["ingress"]) == 1  # the web: only the controller
+    assert len(_callers(policies["web"])) == 1  # the web: only the controller
 
 
 def test_the_web_policies_follow_the_services_values() -> None:
@@ -155,7 +163,7 @@ def test_the_web_policies_follow_the_services_values() -> None:
     policies = by_service(render({"services": {"web": {"enabled": False}}}), "NetworkPolicy")
     assert "web" not in policies
     for name in API_PORTS:
-        (rule,) = policies[name]["spec"]["ingress"]
+        (rule,) = _callers(policies[name])
         assert rule["from"] == [{"namespaceSelector": INGRESS_NAMESPACE}], name
 
 
@@ -198,7 +206,7 @@ def test_in_chart_servers_are_reached_by_their_pod_labels() -> None:
     for name, policy in policies.items():
         assert _pods_reached(policy) == _expected_pods(name, in_chart_ory=True), name
     # In-chart Kratos calls auth's registration web hook; the web calls auth's API.
-    from_ingress, from_kratos, from_web = policies["auth"]["spec"]["ingress"]
+    from_ingress, from_kratos, from_web = _callers(policies["auth"])
     assert from_ingress["from"] == [{"namespaceSelector": INGRESS_NAMESPACE}]
     assert from_web == {"from": [_peer("web")], "ports": [{"port": 8001, "protocol": "TCP"}]}
     assert from_kratos == {

@@ -70,6 +70,18 @@ Call with (dict "root" $ "name" $name "svc" $svc).
   value: {{ .svc.port | quote }}
 - name: LOG_LEVEL
   value: {{ $v.config.logLevel | quote }}
+{{- with $v.telemetry }}
+{{- if .otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ .otlpEndpoint | quote }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: {{ .otlpProtocol | quote }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ .sampler | quote }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ .samplerArg | quote }}
+{{- end }}
+{{- end }}
 {{- if eq .name "web" }}
 {{- /* The web front end owns no data: it gets no server URLs or credentials, only the API. */}}
 {{- $routes := dict }}

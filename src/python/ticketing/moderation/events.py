@@ -15,7 +15,7 @@ from ticketing.shared.platform import Platform
 
 
 def subscribe(platform: Platform[ModerationSettings]) -> Jobs:
-    http = httpx.AsyncClient()
+    http = platform.telemetry.instrument(httpx.AsyncClient())
 
     async def screen(ctx: dict[str, Any], case_id: str) -> None:
         await domain.screen_case(platform, http, case_id, attempt=ctx["job_try"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
+from prometheus_client import Counter
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing.orders.models import Order, TicketReplica
@@ -17,6 +19,15 @@ from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
 from ticketing.shared.platform import Platform
 from ticketing.shared.replicas import apply_next, insert_once
+
+Outcome = Literal["placed", "cancelled", "expired", "completed"]
+
+
+def counted(platform: Platform, outcome: Outcome) -> None:
+    orders: Counter = platform.metrics.counter(
+        "ticketing_orders", "Orders placed, and how they ended", ("outcome",)
+    )
+    orders.labels(outcome).inc()
 
 
 async def place(platform: Platform, user_id: str, ticket_id: str, window: timedelta) -> Order:
@@ -50,6 +61,7 @@ async def place(platform: Platform, user_id: str, ticket_id: str, window: timede
         await platform.db.atomically(write)
     except DuplicateKeyError:  # the partial unique index: another open order holds it
         raise Conflict("the ticket is reserved by another order") from None
+    counted(platform, "placed")
     await platform.outbox.flush_soon()
     return order
 
@@ -83,8 +95,9 @@ async def of_user(user_id: str) -> list[Order]:
     return await Order.find(Order.user_id == user_id).sort("+created_at").to_list()
 
 
-async def cancel(platform: Platform, order: Order) -> Order:
-    """Cancel unless complete; cancelling a cancelled order changes nothing."""
+async def cancel(platform: Platform, order: Order, outcome: Outcome = "cancelled") -> Order:
+    """Cancel unless complete (``outcome`` says why, for the metric); cancelling a cancelled
+    order changes nothing."""
     if order.status == OrderStatus.COMPLETE:
         raise Conflict("a completed order cannot be cancelled")
     if order.status == OrderStatus.CANCELLED:
@@ -101,7 +114,8 @@ async def cancel(platform: Platform, order: Order) -> Order:
     try:
         await platform.db.atomically(write)
     except StaleVersion:  # paid or expired meanwhile: look again
-        return await cancel(platform, await get(order.id))
+        return await cancel(platform, await get(order.id), outcome)
+    counted(platform, outcome)
     await platform.outbox.flush_soon()
     return order
 
@@ -112,7 +126,7 @@ async def expire(platform: Platform, event: events.ExpirationComplete) -> None:
         raise RetryLater(f"order {event.id} not found")
     if order.status != OrderStatus.COMPLETE:
         with contextlib.suppress(Conflict):  # completed in the meantime: it stays complete
-            await cancel(platform, order)
+            await cancel(platform, order, "expired")
 
 
 def accepts_payment(order: Order, now: datetime) -> bool:
@@ -129,7 +143,7 @@ async def complete(platform: Platform, event: events.PaymentAuthorized) -> None:
         raise RetryLater(f"order {event.order_id} not found")
     if not accepts_payment(order, datetime.now(UTC)):
         if order.status == OrderStatus.CREATED:  # authorised too late: the window has passed
-            await cancel(platform, order)
+            await cancel(platform, order, "expired")
         return  # cancelled (payments releases the card), or complete already
     order.status, order.payment_id = OrderStatus.COMPLETE, event.id
 
@@ -143,6 +157,7 @@ async def complete(platform: Platform, event: events.PaymentAuthorized) -> None:
     except StaleVersion:  # cancelled or expired meanwhile: decide again
         await complete(platform, event)
         return
+    counted(platform, "completed")
     await platform.outbox.flush_soon()
 
 

@@ -16,7 +16,12 @@ from ticketing.shared.web import create_app as create_web_app
 
 def create_app(settings: PaymentsSettings) -> Litestar:
     platform = Platform("payments", settings, [OrderReplica, Payment])
-    charges = Stripe(settings.stripe_api_key, settings.stripe_api_base, settings.stripe_currency)
+    charges = Stripe(
+        settings.stripe_api_key,
+        settings.stripe_api_base,
+        settings.stripe_currency,
+        platform.telemetry,
+    )
     events.subscribe(platform, charges)
     provide_charges = Provide(lambda: charges, sync_to_thread=False, use_cache=True)
     return create_web_app(

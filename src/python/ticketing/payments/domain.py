@@ -41,6 +41,7 @@ async def pay(
     try:
         intent_id = await charges.authorize(order.id, order.attempt, order.price, token)
     except PaymentDeclined:
+        platform.metrics.counter("ticketing_payments_declined", "Card payments declined").inc()
         # The next try is a new attempt (a new idempotency key); a compare-and-set, so two
         # concurrent declines of one attempt move it on once.
         await OrderReplica.find_one(

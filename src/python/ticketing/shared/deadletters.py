@@ -6,7 +6,8 @@
 A message is parked only when it can never succeed as it is (it does not decode, or its
 handler kept failing for another reason than an outage). Once the cause is fixed (a bug, a
 missing predecessor), ``replay`` moves each parked message back to its queue with fresh retry
-counts, confirmed by the broker before it leaves the dead letter queue.
+counts, confirmed by the broker before it leaves the dead letter queue, and with the trace
+headers it was published with, so its consumer's span joins the trace it came from.
 RABBITMQ_URL and EVENT_EXCHANGE say which event bus (``--state-dir`` for a local stack's).
 """
 
@@ -29,6 +30,7 @@ from ticketing.shared.messaging import Route, routes
 from ticketing.shared.settings import load, local_names
 
 PEEK = 20  # messages shown per queue by ``list``
+TRACE_HEADERS = ("traceparent", "tracestate", "baggage")  # W3C: kept; retry counts start afresh
 
 
 class BusSettings(BaseSettings):
@@ -109,6 +111,7 @@ async def replay(url: str, exchange: str, service: str | None = None) -> dict[st
                     message.body,
                     content_type=message.content_type,
                     message_id=message.message_id,
+                    headers={k: v for k, v in message.headers.items() if k in TRACE_HEADERS},
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 )
                 await publisher.default_exchange.publish(again, routing_key=route.queue)

@@ -2,12 +2,19 @@
 
 Jobs live in Redis, so a job enqueued before a restart runs after it. A job that raises
 ``arq.Retry`` (or fails) is tried again later, up to ``max_tries``.
+
+A job carries the trace context of whoever enqueued it (a ``trace_context`` keyword argument
+the worker takes off again), and runs in a span that is a child of it, however much later.
+Metrics: how late jobs start after they were due, and, at each scrape, the queue's depth
+(deferred jobs included) and how overdue its oldest due job is.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -16,8 +23,10 @@ import structlog
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Function, Worker
+from opentelemetry.trace import SpanKind
 
 from ticketing.shared.platform import Platform
+from ticketing.shared.telemetry import Telemetry, carrier
 
 log = structlog.get_logger(__name__)
 
@@ -46,6 +55,7 @@ class Jobs:
         self.poll_delay = poll_delay
         self._pool: ArqRedis | None = None
         self._task: asyncio.Task[None] | None = None
+        self.telemetry = Telemetry(queue_name, env={})  # untraced until attached
 
     @property
     def pool(self) -> ArqRedis:
@@ -58,7 +68,29 @@ class Jobs:
         platform.on_start(self.start)
         platform.on_stop(self.stop)
         platform.checks["redis"] = self.ping
+        self.telemetry = platform.telemetry
+        platform.metrics.probe(self._observe_queue)
         return self
+
+    def _traced(self, function: Function) -> Function:
+        """``function`` in a span continuing its enqueuer's trace, its start lag measured."""
+        lag = self.telemetry.metrics.histogram(
+            "ticketing_job_lag_seconds", "How late jobs start after they were due", ("job",)
+        )
+        run = function.coroutine
+
+        async def traced(
+            ctx: dict[str, Any], *args: Any, trace_context: dict[str, str] | None = None
+        ) -> Any:
+            lag.labels(function.name).observe(max(time.time() - ctx["score"] / 1000, 0.0))
+            attributes = {"messaging.system": "arq", "messaging.destination.name": self.queue_name}
+            span_name = f"{function.name} run"
+            with self.telemetry.span(
+                span_name, parent=trace_context, kind=SpanKind.CONSUMER, attributes=attributes
+            ):
+                return await run(ctx, *args)
+
+        return dataclasses.replace(function, coroutine=traced)
 
     async def start(self) -> None:
         self._pool = await create_pool(self.settings, default_queue_name=self.queue_name)
@@ -66,7 +98,7 @@ class Jobs:
 
     def _new_worker(self) -> Worker:
         return Worker(
-            functions=self.functions,
+            functions=[self._traced(function) for function in self.functions],
             queue_name=self.queue_name,
             redis_pool=self.pool,
             handle_signals=False,  # the web server owns the process's signals
@@ -103,11 +135,29 @@ class Jobs:
     async def ping(self) -> None:
         await self.pool.ping()
 
+    async def _observe_queue(self) -> None:
+        metrics, labels = self.telemetry.metrics, ("queue",)
+        depth = metrics.gauge("ticketing_job_queue_depth", "Jobs queued, deferred included", labels)
+        depth.labels(self.queue_name).set(await self.pool.zcard(self.queue_name))
+        due = await self.pool.zrangebyscore(
+            self.queue_name, "-inf", time.time() * 1000, start=0, num=1, withscores=True
+        )
+        overdue = max(time.time() - due[0][1] / 1000, 0.0) if due else 0.0
+        gauge = metrics.gauge(
+            "ticketing_job_queue_overdue_seconds", "How overdue the oldest due job is", labels
+        )
+        gauge.labels(self.queue_name).set(overdue)
+
     async def enqueue(
         self, function: str, *args: Any, job_id: str, defer_until: datetime | None = None
     ) -> bool:
         """Enqueue once: False if a job with this id is already queued, running or recent."""
         job = await self.pool.enqueue_job(
-            function, *args, _job_id=job_id, _defer_until=defer_until, _queue_name=self.queue_name
+            function,
+            *args,
+            _job_id=job_id,
+            _defer_until=defer_until,
+            _queue_name=self.queue_name,
+            trace_context=carrier() or None,
         )
         return job is not None

@@ -1,4 +1,5 @@
-"""Structured JSON logs (structlog): one line per event, with the request id when there is one."""
+"""Structured JSON logs (structlog): one line per event, with the request id when there is one
+and the trace and span ids when a span is active."""
 
 from __future__ import annotations
 
@@ -6,6 +7,17 @@ import logging
 import sys
 
 import structlog
+from opentelemetry import trace
+from structlog.typing import EventDict, WrappedLogger
+
+
+def add_trace_ids(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
+    """The active span's ids, as trace viewers print them (hex), to find a line's trace."""
+    span = trace.get_current_span().get_span_context()
+    if span.is_valid:
+        event["trace_id"] = format(span.trace_id, "032x")
+        event["span_id"] = format(span.span_id, "016x")
+    return event
 
 
 def configure(service: str, level: str = "INFO") -> None:
@@ -13,6 +25,7 @@ def configure(service: str, level: str = "INFO") -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            add_trace_ids,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,

@@ -21,6 +21,10 @@ What happens to a message whose handler did not finish:
 
 A message is acknowledged only after its handler returned, i.e. after the handler's
 database transaction committed, so a crash mid-handler means redelivery, not loss.
+
+With tracing on, a message carries its trace in W3C headers: a retry is published from within
+the consume span (the same trace), and a dead-lettered message keeps the headers it came with.
+Counters per subject: published, consumed, retried and dead-lettered events.
 """
 
 from __future__ import annotations
@@ -35,10 +39,13 @@ import structlog
 from faststream import AckPolicy
 from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
+from opentelemetry import trace
+from opentelemetry.trace import Status, StatusCode
 
 from ticketing.shared import events
 from ticketing.shared.events import Event
 from ticketing.shared.faults import is_transient
+from ticketing.shared.telemetry import Telemetry
 
 log = structlog.get_logger(__name__)
 
@@ -135,15 +142,34 @@ class Bus:
         *,
         retry_delay_ms: int = 500,
         max_retry_delay_ms: int = 30_000,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.service = service
+        observed = telemetry or Telemetry(service, env={})  # untraced, e.g. a test's tap
         self.exchange_name = exchange
         self.retry_delay_ms = retry_delay_ms
         self.max_retry_delay_ms = max_retry_delay_ms
         self.waits: Counter[str] = Counter()  # transient failures per queue, since start
         # Publisher confirms: a publish returns only once the broker has the message.
         confirmed = Channel(publisher_confirms=True)
-        self.broker = RabbitBroker(url, logger=None, fail_fast=False, default_channel=confirmed)
+        self.broker = RabbitBroker(
+            url,
+            logger=None,
+            fail_fast=False,
+            default_channel=confirmed,
+            middlewares=observed.broker_middlewares(),
+        )
+        metrics, by_subject = observed.metrics, ("subject",)
+        self.published = metrics.counter(
+            "ticketing_events_published", "Events published", by_subject
+        )
+        self.consumed = metrics.counter("ticketing_events_consumed", "Events handled", by_subject)
+        self.retried = metrics.counter(
+            "ticketing_events_retried", "Events sent to a retry queue to try again", by_subject
+        )
+        self.dead_lettered = metrics.counter(
+            "ticketing_events_dead_lettered", "Events parked in a dead letter queue", by_subject
+        )
         self.exchange = RabbitExchange(exchange, type=ExchangeType.TOPIC, durable=True)
 
     async def start(self) -> None:
@@ -180,6 +206,7 @@ class Bus:
         # With mandatory=True the broker hands back (Basic.Return) what no queue took.
         if getattr(result, "body", None) is not None:
             raise Unroutable(f"no queue is bound to {subject} on {self.exchange_name}")
+        self.published.labels(subject).inc()
 
     def subscribe(self, event_type: type[E], handler: Handler[E]) -> None:
         """Consume ``event_type`` into ``handler``; must be called before ``start``."""
@@ -197,21 +224,31 @@ class Bus:
     async def _deliver(
         self, message: Any, queue: str, event_type: type[E], handler: Handler[E]
     ) -> None:
+        subject = event_type.SUBJECT
+        span = trace.get_current_span()  # the consume span, when tracing is on
+        span.set_attribute("messaging.consumer.group.name", self.service)
+        span.set_attribute("messaging.destination.subscription.name", queue)
         bound = log.bind(queue=queue, message_id=message.message_id)
         try:
             event = events.decode(message.body, event_type)
         except events.MalformedEvent as exc:
             bound.error("poison message parked in dead letter queue", error=str(exc))
+            span.set_status(Status(StatusCode.ERROR, "undecodable: dead-lettered"))
             await message.reject(requeue=False)  # dead-letters to <queue>.dead
+            self.dead_lettered.labels(subject).inc()
             return
         try:
             await handler(event)
         except Exception as exc:
-            await self._retry(message, queue, exc, bound)
+            span.record_exception(exc)
+            await self._retry(message, queue, subject, exc, bound)
             return
         await message.ack()
+        self.consumed.labels(subject).inc()
 
-    async def _retry(self, message: Any, queue: str, exc: Exception, bound: Any) -> None:
+    async def _retry(
+        self, message: Any, queue: str, subject: str, exc: Exception, bound: Any
+    ) -> None:
         headers = dict(message.headers or {})
         attempt, waits = int(headers.get(ATTEMPT_HEADER, 1)), int(headers.get(WAIT_HEADER, 0))
         if is_transient(exc):  # a dependency is down: wait for it, however long it takes
@@ -224,6 +261,7 @@ class Bus:
         elif attempt >= MAX_ATTEMPTS:
             bound.error("giving up; parked in dead letter queue", attempt=attempt, error=repr(exc))
             await message.reject(requeue=False)
+            self.dead_lettered.labels(subject).inc()
             return
         else:
             delay = self.retry_delay_ms
@@ -242,3 +280,4 @@ class Bus:
             expiration=timedelta(milliseconds=delay),
         )
         await message.ack()
+        self.retried.labels(subject).inc()

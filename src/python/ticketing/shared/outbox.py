@@ -8,6 +8,10 @@ request tries to deliver it at once, and a background relay retries whatever cou
 out. Events and tuples (for Keto) are delivered in two independent lanes, each in order, so a
 broker outage never holds up a grant and a Keto outage never holds up an event. Delivery is
 at least once; consumers are idempotent.
+
+A row keeps the W3C trace context of the change that wrote it, and is delivered in that
+context, whenever and by whomever: the publish span is a child of the span that wrote the row,
+so a purchase stays one trace across the outbox, relay or not.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from ticketing.shared import events
 from ticketing.shared.messaging import Bus
 from ticketing.shared.permissions import PermissionPort, RelationTuple, TransactionalPermissions
+from ticketing.shared.telemetry import carrier, continued
 
 log = structlog.get_logger(__name__)
 
@@ -80,6 +85,9 @@ class Outbox:
             "body": body,
             "created_at": datetime.now(UTC),
         }
+        trace = carrier()
+        if trace:
+            doc["trace"] = trace
         await self._collection.insert_one(doc, session=session)
         return message_id
 
@@ -103,6 +111,10 @@ class Outbox:
         return True
 
     async def _deliver(self, doc: dict[str, Any]) -> None:
+        with continued(doc.get("trace")):
+            await self._deliver_now(doc)
+
+    async def _deliver_now(self, doc: dict[str, Any]) -> None:
         if doc["kind"] == "event":
             await self._bus.publish_raw(doc["subject"], bytes(doc["body"]), doc["_id"])
             return
@@ -126,6 +138,14 @@ class Outbox:
 
     async def pending(self) -> int:
         return await self._collection.count_documents({})
+
+    async def backlog(self) -> tuple[int, float]:
+        """How many rows wait for delivery, and the age in seconds of the oldest (0 if none)."""
+        oldest = await self._collection.find_one({}, sort=[("created_at", ASCENDING)])
+        if oldest is None:
+            return 0, 0.0
+        age = (datetime.now(UTC) - oldest["created_at"]).total_seconds()
+        return await self.pending(), max(age, 0.0)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._relay(), name="outbox-relay")

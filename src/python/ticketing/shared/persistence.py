@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from beanie import Document, init_beanie
 from beanie.odm.utils.dump import get_dict
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
@@ -55,9 +55,15 @@ class VersionedDocument(Document):
 class Database:
     """One service's MongoDB connection and its Beanie models."""
 
-    def __init__(self, url: str, name: str, models: Sequence[type[Document]]) -> None:
+    def __init__(
+        self,
+        url: str,
+        name: str,
+        models: Sequence[type[Document]],
+        listeners: Sequence[monitoring.CommandListener] = (),
+    ) -> None:
         self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-            url, tz_aware=True, serverSelectionTimeoutMS=5000
+            url, tz_aware=True, serverSelectionTimeoutMS=5000, event_listeners=list(listeners)
         )
         self.name = name
         self.models = list(models)

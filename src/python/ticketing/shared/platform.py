@@ -1,5 +1,6 @@
 """What a running service is plugged into: its database, the event bus, the outbox, identity
-and permissions, all built from settings. Services get one ``Platform`` and nothing global.
+and permissions, its traces and metrics, all built from settings and the environment. Services
+get one ``Platform`` and nothing global.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ticketing.shared.outbox import Outbox
 from ticketing.shared.permissions import EmbeddedPermissions, PermissionPort
 from ticketing.shared.persistence import Database
 from ticketing.shared.settings import ServiceSettings
+from ticketing.shared.telemetry import Telemetry
 
 log = structlog.get_logger(__name__)
 
@@ -39,18 +41,27 @@ class Platform(Generic[S]):
     ) -> None:
         self.service = service
         self.settings = settings
-        self.db = Database(settings.mongodb_url, settings.database_name(service), models)
+        self.telemetry = Telemetry(service)  # OTEL_* from the environment
+        self.metrics = self.telemetry.metrics
+        self.db = Database(
+            settings.mongodb_url,
+            settings.database_name(service),
+            models,
+            self.telemetry.mongo_listeners(),
+        )
         self.bus = Bus(
             settings.rabbitmq_url,
             settings.event_exchange,
             service,
             retry_delay_ms=settings.event_retry_delay_ms,
             max_retry_delay_ms=settings.event_retry_max_delay_ms,
+            telemetry=self.telemetry,
         )
         self.identity = identity or build_identity(settings, self.db)
         self.permissions = permissions or build_permissions(settings, self.db)
         self.outbox = Outbox(self.db.client[self.db.name]["outbox"], self.bus, self.permissions)
         self.checks: dict[str, Check] = {"mongodb": self.db.ping, "rabbitmq": self.bus.ping}
+        self.metrics.probe(self._observe_outbox)
         self._on_start: list[Check] = []
         self._on_stop: list[Check] = []
 
@@ -109,6 +120,14 @@ class Platform(Generic[S]):
         await self.outbox.stop()
         await self.bus.stop()
         await self.db.close()
+        await self.telemetry.close()
+
+    async def _observe_outbox(self) -> None:
+        waiting, age = await self.outbox.backlog()
+        metrics = self.metrics
+        metrics.gauge("ticketing_outbox_backlog", "Outbox rows not delivered yet").set(waiting)
+        oldest = metrics.gauge("ticketing_outbox_oldest_age_seconds", "Age of the oldest row")
+        oldest.set(age)
 
     async def readiness(self) -> dict[str, str]:
         """Failing dependencies by name, with why; empty when everything answers."""

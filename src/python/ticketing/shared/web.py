@@ -1,6 +1,7 @@
 """The Litestar app every service is: health and readiness, problem-details errors, OpenAPI at
-``/schema``, AsyncAPI at ``/asyncapi.json``, request ids in logs and response headers, and the
-signed-in user as a dependency.
+``/schema``, AsyncAPI at ``/asyncapi.json``, Prometheus metrics at ``/metrics``, a server span
+per request when tracing is on, request ids in logs and response headers, and the signed-in
+user as a dependency.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from litestar.plugins.problem_details import (
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, ControllerRouterHandler, Guard, Message, Receive, Scope, Send
 
-from ticketing.shared import asyncapi
+from ticketing.shared import asyncapi, metrics
 from ticketing.shared.errors import (
     DomainError,
     Forbidden,
@@ -240,7 +241,13 @@ def create_app(
             await platform.stop()
 
     app = Litestar(
-        route_handlers=[liveness(platform.service), readyz, asyncapi_json, *route_handlers],
+        route_handlers=[
+            liveness(platform.service),
+            readyz,
+            asyncapi_json,
+            metrics.endpoint(platform.metrics),
+            *route_handlers,
+        ],
         dependencies={
             "platform": Provide(lambda: platform, sync_to_thread=False, use_cache=True),
             "user": Provide(current_user),
@@ -257,9 +264,10 @@ def create_app(
                     }
                 )
             ),
+            *platform.telemetry.http_plugins(),
         ],
         exception_handlers={Exception: _internal_error},
-        middleware=[request_id_middleware, _allow_middleware],
+        middleware=[request_id_middleware, _allow_middleware, platform.metrics.middleware],
         before_request=check_request,
         lifespan=[lifespan],
         state=State({"platform": platform}),  # for tests and tools; handlers use the dependency

@@ -101,6 +101,7 @@ async def create(platform: Platform, user_id: str, title: str, price: str) -> Ti
         )
 
     await platform.db.atomically(write)
+    platform.metrics.counter("ticketing_tickets_listed", "Tickets listed").inc()
     await platform.outbox.flush_soon()
     return ticket
 

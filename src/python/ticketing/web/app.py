@@ -23,8 +23,10 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from ticketing.shared import metrics
 from ticketing.shared.identity import SESSION_COOKIE
 from ticketing.shared.runner import serve
+from ticketing.shared.telemetry import Telemetry
 from ticketing.shared.web import liveness, request_id_middleware
 from ticketing.web.api import Api, ApiError, BackendDown, CurrentUser, User
 from ticketing.web.routes import AccountPages, ModerationPages, OrderPages, TicketPages
@@ -101,7 +103,9 @@ def content_security_policy(settings: WebSettings) -> str:
 
 
 def create_app(settings: WebSettings) -> Litestar:
+    telemetry = Telemetry("web")  # OTEL_* from the environment
     api = Api(settings.api_url, settings.api_timeout_seconds, settings.api_routes)
+    telemetry.instrument(api.http)  # the trace goes on to the API services
     stripe = Api(settings.stripe_api_base, settings.api_timeout_seconds)
     csp = content_security_policy(settings)
 
@@ -128,6 +132,7 @@ def create_app(settings: WebSettings) -> Litestar:
     async def close() -> None:
         await api.close()
         await stripe.close()
+        await telemetry.close()
 
     def secure(response: Response[Any]) -> Response[Any]:
         response.headers.update(
@@ -148,6 +153,7 @@ def create_app(settings: WebSettings) -> Litestar:
         route_handlers=[
             liveness("web"),
             readyz,
+            metrics.endpoint(telemetry.metrics),
             AccountPages,
             TicketPages,
             OrderPages,
@@ -168,7 +174,8 @@ def create_app(settings: WebSettings) -> Litestar:
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
         ),
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, telemetry.metrics.middleware],
+        plugins=telemetry.http_plugins(),
         after_request=secure,
         exception_handlers=_handlers(),
         on_shutdown=[close],

@@ -21,8 +21,19 @@ async def tickets_bus(isolated: dict[str, Any]) -> AsyncIterator[Bus]:
     await bus.stop()
 
 
-async def start_orders_bus(isolated: dict[str, Any], handler: Any, **delays: int) -> Bus:
-    bus = Bus(isolated["rabbitmq_url"], isolated["event_exchange"], "orders", **delays)
+async def start_orders_bus(
+    isolated: dict[str, Any],
+    handler: Any,
+    retry_delay_ms: int = 500,
+    max_retry_delay_ms: int = 30_000,
+) -> Bus:
+    bus = Bus(
+        isolated["rabbitmq_url"],
+        isolated["event_exchange"],
+        "orders",
+        retry_delay_ms=retry_delay_ms,
+        max_retry_delay_ms=max_retry_delay_ms,
+    )
     bus.subscribe(events.TicketCreated, handler)
     await bus.start()
     return bus
