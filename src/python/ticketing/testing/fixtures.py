@@ -62,6 +62,8 @@ def isolation(servers: Servers, tag: str) -> dict[str, Any]:
         "expiration_queue": f"{tag}:expirations",
         "moderation_queue": f"{tag}:moderation",
         "sign_in_key_prefix": f"{tag}:signin",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": servers.mail.port,
     }
 
 
