@@ -87,6 +87,7 @@ def test_the_production_profile_is_the_default_and_names_what_to_configure(
     assert "production profile refuses" in message
     assert "the embedded identity and permission engine" in message
     assert "KRATOS_PUBLIC_URL" in message
+    assert "mail catcher (set SMTP_HOST and SMTP_PORT)" in message
     assert "TICKETING_PROFILE=dev" in message
 
 
@@ -124,3 +125,25 @@ def test_the_dev_profile_allows_the_embedded_parts() -> None:
     settings = load(AuthSettings)
     assert settings.uses_ory is False
     assert settings.secure_cookies is False  # the stack serves plain http://127.0.0.1
+
+
+def test_sign_in_needs_a_verified_email_in_production_and_not_in_dev_unless_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load(AuthSettings).verified_email_required is False
+    monkeypatch.setenv("REQUIRE_VERIFIED_EMAIL", "true")
+    assert load(AuthSettings).verified_email_required is True
+    monkeypatch.delenv("REQUIRE_VERIFIED_EMAIL")
+    monkeypatch.setenv("TICKETING_PROFILE", "production")
+    monkeypatch.setenv("MONGODB_URL", "mongodb://db.internal:27017/")
+    for name, value in ORY.items():
+        monkeypatch.setenv(name, value)
+    assert load(AuthSettings).verified_email_required is True
+
+
+def test_an_smtp_login_without_tls_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTP_USERNAME", "mailer")
+    with pytest.raises(ConfigurationError, match="SMTP_USERNAME is set but SMTP_TLS is none"):
+        load(AuthSettings)
+    monkeypatch.setenv("SMTP_TLS", "starttls")
+    assert load(AuthSettings).smtp_tls == "starttls"

@@ -65,7 +65,6 @@ from ticketing.stack.servers import (
 )
 from ticketing.testing.fixtures import remove_isolation
 from ticketing.testing.ory_standins import KetoStandIn, KratosStandIn
-from ticketing.testing.servers import Servers
 from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandInProcess
 
 DOCKERFILE = ROOT / "deploy/docker/Dockerfile"
@@ -265,7 +264,7 @@ def loopback_cluster(tmp: Path) -> Iterator[LoopbackCluster]:
                 env |= isolation
             env |= {"PORT": str(ports[service]), **python}
             cluster.pods[service] = PodProcess(pod, ports[service], env, tmp / f"{service}.log")
-        stack.callback(_cleanup, Servers(mongo.url, rabbitmq_url, redis_url, {}), tag)
+        stack.callback(_cleanup, Urls(mongo.url, rabbitmq_url, redis_url), tag)
         for member in cluster.pods.values():
             stack.callback(member.stop)
             member.start(tmp / "workdir" / member.pod.service)
@@ -292,7 +291,14 @@ def _egress_names(
     return names
 
 
-def _cleanup(servers: Servers, tag: str) -> None:
+@dataclass(frozen=True)
+class Urls:
+    mongodb_url: str
+    rabbitmq_url: str
+    redis_url: str
+
+
+def _cleanup(servers: Urls, tag: str) -> None:
     """Remove the test's exchange, queues and Redis keys from the shared servers."""
     asyncio.run(remove_isolation(servers, tag))
     client = redis.Redis.from_url(servers.redis_url)

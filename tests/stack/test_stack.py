@@ -68,7 +68,8 @@ def restarted(url: str, old_pid: int) -> bool:
 def start_stack(env: dict[str, str], state_dir: Path, *extra: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "ticketing.stack.up", "--state-dir", str(state_dir), *extra]
     environment = {**python_env(), **env}
-    environment.pop("MONGODB_URL", None)  # the stack starts its own embedded one
+    for own in ("MONGODB_URL", "SMTP_HOST", "SMTP_PORT"):  # the stack starts its own ones
+        environment.pop(own, None)
     return subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -97,6 +98,7 @@ def check_the_stack(stack: subprocess.Popen[str], state_dir: Path) -> None:
     while not output[-1].strip().startswith("logs in"):
         output.append(stack.stdout.readline())
     orders = next(line.split()[-1] for line in output if "-> orders" in line)
+    mail_page = next(line.split()[-1] for line in output if "mail (verification" in line)
 
     # A crashed service, and the embedded server, are restarted; the platform carries on.
     crashed = httpx.get(f"{orders}/healthz").json()["pid"]
@@ -106,11 +108,14 @@ def check_the_stack(stack: subprocess.Popen[str], state_dir: Path) -> None:
         time.sleep(0.2)
     assert restarted(orders, crashed)
     descendants = children_of(stack.pid)
-    # seven services, the embedded MongoDB-wire server, the Stripe stand-in and nginx
-    assert len(descendants) >= 10
+    # seven services, the embedded MongoDB-wire server, the Stripe stand-in, the mail
+    # catcher and nginx
+    assert len(descendants) >= 11
 
     assert demo.main(["--gateway", gateway]) == 0
     admin_of(gateway, state_dir / "stack.env")
+    # The demo's sign-ups were mailed their verification codes, readable on the page.
+    assert "Your Ticketing verification code" in httpx.get(mail_page).text
 
     stack.send_signal(signal.SIGTERM)
     rest, _ = stack.communicate(timeout=60)

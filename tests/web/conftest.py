@@ -64,7 +64,7 @@ def site(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             run_dir = tmp_path_factory.mktemp("edge")
             edge = Edge(running.urls(), run_dir, port=port, settings=settings).start()
             try:
-                yield Site(edge.url, running.services, classifier, running.env)
+                yield Site(edge.url, running.services, classifier, running.env, servers.mail)
             finally:
                 edge.stop()
     finally:

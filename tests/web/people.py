@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from ticketing.stack.processes import Services
 from ticketing.stack.servers import python_env
 from ticketing.testing.classifier_standin import ClassifierStandIn
+from ticketing.testing.mail_catcher import MailCatcher
 
 PASSWORD = "correct horse battery staple"
 GOOD_CARD, DECLINED_CARD = "4242 4242 4242 4242", "4000 0000 0000 0002"
@@ -27,6 +28,7 @@ class Site:
     services: Services
     classifier: ClassifierStandIn
     env: dict[str, str]
+    mail: MailCatcher  # the mail the platform sent
 
     def grant_admin(self, email: str) -> None:
         command = [sys.executable, "-m", "ticketing.auth.admin", "grant", email]
@@ -42,6 +44,13 @@ def sign_up(page: Page, name: str) -> str:
     page.get_by_role("button", name="Sign up").click()
     expect(page.locator("#signed-in-as")).to_have_text(email)
     return email
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def sell(page: Page, title: str, price: str = "45.00") -> str:

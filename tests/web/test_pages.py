@@ -88,7 +88,18 @@ def test_the_story_works_with_the_keyboard_alone(visitor: Page) -> None:
     expect(visitor.locator("#signed-in-as")).to_have_text(email)
 
 
-PAGES = ["/", "/signin", "/signup", "/tickets/new", "/orders", "/no/such/page"]
+PAGES = [
+    "/",
+    "/signin",
+    "/signup",
+    "/verify",
+    "/forgot",
+    "/recover",
+    "/account",
+    "/tickets/new",
+    "/orders",
+    "/no/such/page",
+]
 
 
 def test_every_page_has_no_serious_accessibility_violations(

@@ -7,6 +7,7 @@ from typing import Any
 
 import kubernetes_validate
 import pytest
+
 from deploy.helm.chart import (
     KUBE_VERSIONS,
     NAMESPACE,

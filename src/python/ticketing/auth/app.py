@@ -1,29 +1,62 @@
 """The auth service: accounts and sessions, served by the identity port (embedded or Ory)."""
 
+from datetime import timedelta
+
 from litestar import Litestar
 from litestar.di import Provide
 from redis.asyncio import Redis
 
+from ticketing.auth.account_routes import AccountController
+from ticketing.auth.accounts import AccountsPort
+from ticketing.auth.codes import StoredCode
+from ticketing.auth.embedded import EmbeddedAccounts
+from ticketing.auth.kratos import KratosAccounts
+from ticketing.auth.mail import SmtpSender
 from ticketing.auth.models import User
 from ticketing.auth.routes import UsersController
 from ticketing.auth.settings import AuthSettings
-from ticketing.auth.throttle import SignInThrottle
+from ticketing.auth.throttle import CodeLimits, SignInThrottle
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
 from ticketing.shared.web import create_app as create_web_app
 
 
+def build_accounts(settings: AuthSettings) -> AccountsPort:
+    if settings.kratos_public_url:
+        return KratosAccounts(settings.kratos_public_url)
+    sender = SmtpSender(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_tls,
+        settings.mail_from,
+        settings.smtp_username,
+        settings.smtp_password,
+    )
+    return EmbeddedAccounts(sender, timedelta(seconds=settings.code_ttl_seconds))
+
+
 def create_app(settings: AuthSettings) -> Litestar:
-    platform = Platform("auth", settings, [User])
+    platform = Platform("auth", settings, [User, StoredCode])
     redis = Redis.from_url(settings.redis_url)
     platform.checks["redis"] = redis.ping
     platform.on_stop(redis.aclose)
     throttle = SignInThrottle(redis, settings.sign_in_key_prefix)
+    limits = CodeLimits(
+        redis,
+        f"{settings.sign_in_key_prefix}:codes",
+        settings.code_interval_seconds,
+        settings.code_ttl_seconds,
+    )
+    accounts = build_accounts(settings)
     return create_web_app(
         platform,
-        [UsersController],
+        [UsersController, AccountController],
         description=__doc__ or "",
-        dependencies={"throttle": Provide(lambda: throttle, sync_to_thread=False)},
+        dependencies={
+            "throttle": Provide(lambda: throttle, sync_to_thread=False),
+            "limits": Provide(lambda: limits, sync_to_thread=False),
+            "accounts": Provide(lambda: accounts, sync_to_thread=False),
+        },
     )
 
 

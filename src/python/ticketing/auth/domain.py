@@ -1,5 +1,6 @@
-"""Account rules: what a valid email and password are, and the sign-up/in/out flows over the
-identity port (the embedded engine, or Ory Kratos)."""
+"""Account rules: what a valid email is, and the sign-up/in/out flows over the identity port
+(the embedded engine, or Ory Kratos). The password policy is passwords.py; codes and the
+self-service flows are codes.py and flows.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ticketing.auth.models import User
-from ticketing.shared.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from ticketing.auth.passwords import checked_password
+from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ticketing.shared.identity import (
     EmailTaken,
     IdentityPort,
@@ -22,14 +24,10 @@ from ticketing.shared.permissions import ADMIN_GROUP, PermissionPort
 from ticketing.shared.persistence import DuplicateKeyError
 
 if TYPE_CHECKING:
+    from ticketing.auth.accounts import AccountsPort
     from ticketing.auth.throttle import SignInThrottle
 
 EMAIL_MAX = 254
-PASSWORD_MIN, PASSWORD_MAX = 8, 128
-PASSWORD_RULES = (
-    f"{PASSWORD_MIN} to {PASSWORD_MAX} characters, not one character repeated,"
-    " and not the email address"
-)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -40,16 +38,6 @@ def checked_email(email: str) -> str:
             f"email must look like name@example.com, at most {EMAIL_MAX} characters", field="email"
         )
     return email
-
-
-def checked_password(password: str, email: str) -> str:
-    if (
-        not PASSWORD_MIN <= len(password) <= PASSWORD_MAX
-        or len(set(password)) == 1
-        or password.strip().lower() == email
-    ):
-        raise InvalidInput(f"password must be {PASSWORD_RULES}", field="password")
-    return password
 
 
 # Failed sign-ins: a few are free, then each one locks the account (or the address) out for
@@ -85,7 +73,11 @@ async def remember(principal: Principal) -> None:
             await User(id=principal.id, email=principal.email).insert()
 
 
-async def sign_up(identity: IdentityPort, email: str, password: str) -> Session:
+async def sign_up(
+    identity: IdentityPort, accounts: AccountsPort, email: str, password: str, verified_only: bool
+) -> tuple[Principal, Session | None]:
+    """Register and send the verification code; signed in at once unless sign-in needs a
+    verified address (``verified_only``)."""
     email = checked_email(email)
     password = checked_password(password, email)
     try:
@@ -95,13 +87,21 @@ async def sign_up(identity: IdentityPort, email: str, password: str) -> Session:
     except RegistrationRejected as exc:
         raise InvalidInput(str(exc), field=exc.field) from None
     await remember(principal)
-    return await identity.login(email, password)
+    await accounts.registered(email)
+    return principal, None if verified_only else await identity.login(email, password)
 
 
 async def sign_in(
-    identity: IdentityPort, throttle: SignInThrottle, email: str, password: str, address: str
+    identity: IdentityPort,
+    accounts: AccountsPort,
+    throttle: SignInThrottle,
+    email: str,
+    password: str,
+    address: str,
+    verified_only: bool,
 ) -> Session:
-    """The same answer, after the same work, for an unknown address as for a wrong password."""
+    """The same answer, after the same work, for an unknown address as for a wrong password.
+    With ``verified_only``, an unverified address is refused (after the right password only)."""
     email = email.strip().lower()
     await throttle.check(email, address)
     try:
@@ -110,6 +110,13 @@ async def sign_in(
         await throttle.failed(email, address)
         raise Unauthenticated("wrong email or password") from None
     await throttle.succeeded(email, address)
+    if verified_only and not (await accounts.profile(session.token)).email_verified:
+        await identity.logout(session.token)
+        raise Forbidden(
+            "verify your email address first: enter the code we sent, or ask for a new one",
+            field="email",
+            rule="verified-email",
+        )
     return session
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -11,10 +11,13 @@ from litestar.di import NamedDependency
 from litestar.openapi.spec import Schema
 from litestar.params import JSONBody
 
-from ticketing.auth import domain
+from ticketing.auth import domain, flows, passwords
+from ticketing.auth.accounts import AccountsPort
+from ticketing.auth.codes import Purpose
 from ticketing.auth.domain import WEBHOOK_HEADER
 from ticketing.auth.settings import AuthSettings
-from ticketing.auth.throttle import SignInThrottle
+from ticketing.auth.throttle import CodeLimits, SignInThrottle
+from ticketing.shared.errors import InvalidInput
 from ticketing.shared.identity import SESSION_COOKIE, Principal, Session
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
@@ -29,9 +32,9 @@ class NewAccount(msgspec.Struct, forbid_unknown_fields=True):
     password: Annotated[
         str,
         msgspec.Meta(
-            min_length=domain.PASSWORD_MIN,
-            max_length=domain.PASSWORD_MAX,
-            description=f"Password rules: {domain.PASSWORD_RULES}.",
+            min_length=passwords.MIN_LENGTH,
+            max_length=passwords.MAX_LENGTH,
+            description=f"Password rules: {passwords.RULES}.",
             # Not one character repeated (the rule that it is not the email cannot be a schema).
             extra_json_schema={"extra": {"not": Schema(pattern="^(.)\\1*$")}},
         ),
@@ -46,7 +49,24 @@ class Credentials(msgspec.Struct, forbid_unknown_fields=True):
 class SignedIn(msgspec.Struct):
     id: str
     email: str
-    token: str  # the session token, also usable as `Authorization: Bearer <token>`
+    # The session token, also usable as `Authorization: Bearer <token>`; null after sign-up
+    # where sign-in needs a verified address (REQUIRE_VERIFIED_EMAIL).
+    token: str | None
+
+
+class Verification(msgspec.Struct, forbid_unknown_fields=True):
+    email: str
+    code: str | None = None  # absent: send a new code; present: confirm it
+
+
+class Recovery(msgspec.Struct, forbid_unknown_fields=True):
+    email: str
+    code: str | None = None  # absent: send a code; present: confirm it with a new password
+    password: str | None = None
+
+
+class Status(msgspec.Struct):
+    status: Literal["sent", "verified", "recovered"]
 
 
 class UserOut(msgspec.Struct):
@@ -71,6 +91,17 @@ class RegisteredIdentity(msgspec.Struct):
     email: Annotated[str, msgspec.Meta(min_length=3)]
 
 
+SENT = (
+    "If the address has an account that needs it, a code is on its way. The answer is the same"
+    " for every address, so it tells nobody whether an account exists; 429 with Retry-After"
+    " when a code went to the address a moment ago."
+)
+CODES = (
+    "A wrong, expired or used code is a 400 naming `code`; too many wrong codes for an"
+    " address are a 429 with Retry-After."
+)
+
+
 def signed_in(session: Session, settings: AuthSettings, status_code: int) -> Response[SignedIn]:
     cookie = Cookie(
         key=SESSION_COOKIE,
@@ -90,31 +121,85 @@ class UsersController(Controller):
     # Answers carry session tokens and who is signed in: no cache may keep them.
     cache_control = CacheControlHeader(no_store=True)
 
-    @post(
-        "/signup",
-        description=f"Password rules: {domain.PASSWORD_RULES}.",
-        responses=problems(409),
-    )
+    @post("/signup", description=f"Password rules: {passwords.RULES}.", responses=problems(409))
     async def sign_up(
-        self, data: JSONBody[NewAccount], platform: NamedDependency[Platform[AuthSettings]]
+        self,
+        data: JSONBody[NewAccount],
+        platform: NamedDependency[Platform[AuthSettings]],
+        accounts: NamedDependency[AccountsPort],
     ) -> Response[SignedIn]:
-        """Create an account and sign in. 409 when the email is taken, 400 naming a broken rule."""
-        session = await domain.sign_up(platform.identity, data.email, data.password)
+        """Create an account, mail its verification code and sign in (unless sign-in needs a
+        verified address: then no token). 409 when the email is taken, 400 naming the broken
+        rule (`rule`: length, not-email, common)."""
+        principal, session = await domain.sign_up(
+            platform.identity,
+            accounts,
+            data.email,
+            data.password,
+            platform.settings.verified_email_required,
+        )
+        if session is None:
+            body = SignedIn(id=principal.id, email=principal.email, token=None)
+            return Response(body, status_code=201)
         return signed_in(session, platform.settings, 201)
 
-    @post("/signin", status_code=200, responses=problems(401, 429))
+    @post("/verification", status_code=200, description=f"{SENT} {CODES}", responses=problems(429))
+    async def verification(
+        self,
+        data: JSONBody[Verification],
+        accounts: NamedDependency[AccountsPort],
+        limits: NamedDependency[CodeLimits],
+    ) -> Response[Status]:
+        """Without `code`: mail a new verification code (202). With it: verify the address."""
+        if data.code is None:
+            await flows.send_code(accounts, limits, Purpose.VERIFY, data.email)
+            return Response(Status("sent"), status_code=202)
+        await flows.verify(accounts, limits, data.email, data.code)
+        return Response(Status("verified"))
+
+    @post(
+        "/recovery",
+        status_code=200,
+        description=f"{SENT} {CODES} Password rules: {passwords.RULES}.",
+        responses=problems(429),
+    )
+    async def recovery(
+        self,
+        data: JSONBody[Recovery],
+        accounts: NamedDependency[AccountsPort],
+        limits: NamedDependency[CodeLimits],
+    ) -> Response[Status]:
+        """Without `code`: mail a recovery code (202). With `code` and `password`: set the new
+        password; every session of the account ends."""
+        if data.code is None:
+            await flows.send_code(accounts, limits, Purpose.RECOVER, data.email)
+            return Response(Status("sent"), status_code=202)
+        if data.password is None:
+            raise InvalidInput("a new password is needed with the code", field="password")
+        await flows.recover(accounts, limits, data.email, data.code, data.password)
+        return Response(Status("recovered"))
+
+    @post("/signin", status_code=200, responses=problems(401, 403, 429))
     async def sign_in(
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[Credentials],
         platform: NamedDependency[Platform[AuthSettings]],
+        accounts: NamedDependency[AccountsPort],
         throttle: NamedDependency[SignInThrottle],
     ) -> Response[SignedIn]:
         """Sign in; 401 for a wrong email or password, without saying which; 429 with
-        Retry-After after repeated failures for the account or from the address."""
+        Retry-After after repeated failures for the account or from the address; 403
+        (`rule`: verified-email) for an unverified address where sign-in needs one."""
         address = request.client.host if request.client else "unknown"
         session = await domain.sign_in(
-            platform.identity, throttle, data.email, data.password, address
+            platform.identity,
+            accounts,
+            throttle,
+            data.email,
+            data.password,
+            address,
+            platform.settings.verified_email_required,
         )
         return signed_in(session, platform.settings, 200)
 

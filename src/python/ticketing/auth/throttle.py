@@ -1,5 +1,6 @@
-"""Failed sign-ins counted in Redis, per account and per client address, so every replica of
-the auth service sees the same counts. What a count means is decided in ``domain``."""
+"""Failed sign-ins counted in Redis, per account and per client address, and codes sent and
+wrong codes per address, so every replica of the auth service sees the same counts. What a
+count means is decided in ``domain`` and ``codes``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import hashlib
 
 from redis.asyncio import Redis
 
-from ticketing.auth import domain
+from ticketing.auth import codes, domain
 from ticketing.shared.errors import TooManyRequests
+
+
+def _address_key(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
 
 
 class SignInThrottle:
@@ -18,9 +23,8 @@ class SignInThrottle:
 
     def _keys(self, email: str, address: str) -> dict[str, str]:
         # The email is hashed: Redis need not hold who tried to sign in.
-        account = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
         return {
-            "account": f"{self.prefix}:account:{account}",
+            "account": f"{self.prefix}:account:{_address_key(email)}",
             "address": f"{self.prefix}:address:{address}",
         }
 
@@ -46,3 +50,39 @@ class SignInThrottle:
         """The account's own count starts again; the address's does not (one address may try
         many accounts)."""
         await self.redis.delete(f"{self._keys(email, address)['account']}:failures")
+
+
+class CodeLimits:
+    """How often an address may be sent a code, and how many wrong codes it may be sent, per
+    purpose, counted in Redis the same for unknown addresses as for known ones (so a 429
+    tells nothing about an account) and the same in front of Kratos as of the embedded engine."""
+
+    def __init__(self, redis: Redis, prefix: str, interval_seconds: int, window_seconds: int):
+        self.redis = redis
+        self.prefix = prefix
+        self.interval = interval_seconds
+        self.window = window_seconds
+
+    def _key(self, kind: str, purpose: str, email: str) -> str:
+        return f"{self.prefix}:{kind}:{purpose}:{_address_key(email)}"
+
+    async def _refuse(self, key: str, detail: str) -> None:
+        wait = await self.redis.pttl(key)
+        raise TooManyRequests(detail, retry_after=max(1, -(-wait // 1000)))
+
+    async def sending(self, purpose: str, email: str) -> None:
+        """Raise TooManyRequests if a code went to this address less than the interval ago."""
+        key = self._key("sent", purpose, email)
+        if self.interval and not await self.redis.set(key, "1", nx=True, ex=self.interval):
+            await self._refuse(key, "A code was sent to this address a moment ago; wait for it.")
+
+    async def check(self, purpose: str, email: str) -> None:
+        """Raise TooManyRequests once the address has had too many wrong codes this window."""
+        key = self._key("wrong", purpose, email)
+        if codes.locked_out(int(await self.redis.get(key) or 0)):
+            await self._refuse(key, "Too many wrong codes; wait, then ask for a new code.")
+
+    async def wrong(self, purpose: str, email: str) -> None:
+        key = self._key("wrong", purpose, email)
+        if await self.redis.incr(key) == 1:  # the window starts at the first wrong code
+            await self.redis.expire(key, self.window)

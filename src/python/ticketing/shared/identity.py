@@ -81,6 +81,9 @@ class StoredIdentity(Document):
     id: str = Field(default_factory=lambda: str(uuid4()))  # type: ignore[assignment]
     email: Indexed(str, unique=True)  # type: ignore[valid-type]
     password_hash: str
+    email_verified: bool = False
+    first_name: str = ""
+    last_name: str = ""
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     class Settings:
@@ -90,15 +93,16 @@ class StoredIdentity(Document):
 class StoredSession(Document):
     # Only a hash of the token is stored: a leaked database yields no usable sessions.
     token_hash: Indexed(str, unique=True)  # type: ignore[valid-type]
-    identity_id: str
+    identity_id: Indexed(str)  # type: ignore[valid-type]
     email: str
     expires_at: datetime
+    authenticated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     class Settings:
         name = "sessions"
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -167,7 +171,7 @@ class EmbeddedIdentity:
         token = secrets.token_urlsafe(32)
         expires_at = datetime.now(UTC) + self._ttl
         await StoredSession(
-            token_hash=_hash_token(token),
+            token_hash=hash_token(token),
             identity_id=identity.id,
             email=identity.email,
             expires_at=expires_at,
@@ -176,13 +180,13 @@ class EmbeddedIdentity:
         return Session(token=token, principal=principal, expires_at=expires_at)
 
     async def logout(self, token: str) -> None:
-        await StoredSession.find(StoredSession.token_hash == _hash_token(token)).delete()
+        await StoredSession.find(StoredSession.token_hash == hash_token(token)).delete()
 
     async def authenticate(self, credentials: Credentials) -> Principal | None:
         if not credentials.token:
             return None
         session = await StoredSession.find_one(
-            StoredSession.token_hash == _hash_token(credentials.token)
+            StoredSession.token_hash == hash_token(credentials.token)
         )
         if session is None:
             return None

@@ -34,11 +34,11 @@ DUPLICATE_IDENTIFIER = 4000007
 FIELDS = {"traits.email": "email", "password": "password", "identifier": "email"}
 
 
-async def _call(function: Callable[..., T], /, **kwargs: Any) -> T:
+async def call(function: Callable[..., T], /, **kwargs: Any) -> T:
     return await asyncio.to_thread(function, **kwargs)
 
 
-def _principal(identity: Any) -> Principal:
+def principal_of(identity: Any) -> Principal:
     return Principal(id=identity.id, email=str((identity.traits or {}).get("email", "")))
 
 
@@ -63,16 +63,16 @@ class KratosIdentity:
         self.metadata = kratos.MetadataApi(kratos.ApiClient(kratos.Configuration(host=admin_url)))
 
     async def ping(self) -> None:
-        await _call(self.metadata.is_ready)
+        await call(self.metadata.is_ready)
 
     async def register(self, email: str, password: str) -> Principal:
-        flow = await _call(self.frontend.create_native_registration_flow)
+        flow = await call(self.frontend.create_native_registration_flow)
         method = kratos.UpdateRegistrationFlowWithPasswordMethod(
             method="password", password=password, traits={"email": email}
         )
         body = kratos.UpdateRegistrationFlowBody(method)
         try:
-            done = await _call(
+            done = await call(
                 self.frontend.update_registration_flow,
                 flow=flow.id,
                 update_registration_flow_body=body,
@@ -85,15 +85,15 @@ class KratosIdentity:
                 raise EmailTaken(email) from None
             field, _, text = errors[0] if errors else ("", 0, "registration refused")
             raise RegistrationRejected(FIELDS.get(field, field or "email"), text) from None
-        return _principal(done.identity)
+        return principal_of(done.identity)
 
     async def login(self, email: str, password: str) -> Session:
-        flow = await _call(self.frontend.create_native_login_flow)
+        flow = await call(self.frontend.create_native_login_flow)
         method = kratos.UpdateLoginFlowWithPasswordMethod(
             method="password", identifier=email, password=password
         )
         try:
-            done = await _call(
+            done = await call(
                 self.frontend.update_login_flow,
                 flow=flow.id,
                 update_login_flow_body=kratos.UpdateLoginFlowBody(method),
@@ -105,14 +105,14 @@ class KratosIdentity:
         expires_at = done.session.expires_at or datetime.now(UTC)
         return Session(
             token=done.session_token or "",
-            principal=_principal(done.session.identity),
+            principal=principal_of(done.session.identity),
             expires_at=expires_at,
         )
 
     async def logout(self, token: str) -> None:
         body = kratos.PerformNativeLogoutBody(session_token=token)
         try:
-            await _call(self.frontend.perform_native_logout, perform_native_logout_body=body)
+            await call(self.frontend.perform_native_logout, perform_native_logout_body=body)
         except KratosError as exc:
             if exc.status not in (400, 401, 403, 404):  # unknown or revoked already: done
                 raise
@@ -124,7 +124,7 @@ class KratosIdentity:
             f"{KRATOS_COOKIE}={credentials.kratos_cookie}" if credentials.kratos_cookie else None
         )
         try:
-            session = await _call(
+            session = await call(
                 self.frontend.to_session, x_session_token=credentials.token, cookie=cookie
             )
         except KratosError as exc:
@@ -133,7 +133,7 @@ class KratosIdentity:
             raise
         if not session.active or session.identity is None:
             return None
-        return _principal(session.identity)
+        return principal_of(session.identity)
 
 
 class KetoPermissions:
@@ -148,10 +148,10 @@ class KetoPermissions:
         self.metadata = keto.MetadataApi(read)
 
     async def ping(self) -> None:
-        await _call(self.metadata.is_ready)
+        await call(self.metadata.is_ready)
 
     async def check(self, namespace: str, obj: str, permit: str, subject_id: str) -> bool:
-        result = await _call(
+        result = await call(
             self.permissions.check_permission,
             namespace=namespace,
             object=obj,
@@ -173,11 +173,11 @@ class KetoPermissions:
                     namespace=_target(rt), object=rt.subject_id, relation=""
                 ),
             )
-            await _call(self.writer.create_relationship, create_relationship_body=body)
+            await call(self.writer.create_relationship, create_relationship_body=body)
 
     async def delete(self, tuples: list[RelationTuple]) -> None:
         for rt in tuples:
-            await _call(
+            await call(
                 self.writer.delete_relationships,
                 namespace=rt.namespace,
                 object=rt.object,
@@ -188,7 +188,7 @@ class KetoPermissions:
             )
 
     async def objects(self, namespace: str, relation: str, subject_id: str) -> list[str]:
-        found = await _call(
+        found = await call(
             self.reader.get_relationships,
             namespace=namespace,
             relation=relation,

@@ -5,9 +5,10 @@ routes the HTTP prefixes as the Ingress does in the cluster (one routing table: 
 The services run in the dev profile, so embedded defaults stand in for what is not
 configured: a SecantusDB MongoDB-wire server when MONGODB_URL is unset, the embedded identity
 and permission engine when Ory is not configured, the Stripe stand-in when no Stripe key is
-set. RabbitMQ and Redis must answer at RABBITMQ_URL / REDIS_URL (default: the
-local ones). The exchange, queues, databases and job queues are named after the state
-directory, so two checkouts' stacks share those servers without seeing each other.
+set, a mail catcher (its page printed at start) when no SMTP_HOST is set. RabbitMQ and
+Redis must answer at RABBITMQ_URL / REDIS_URL (default: the local ones). The exchange, queues,
+databases and job queues are named after the state directory, so two checkouts' stacks share
+those servers without seeing each other.
 A service or the embedded server that exits is restarted with backoff; one that fails five
 times within a minute, or Ctrl-C, or SIGTERM stops everything.
 """
@@ -39,7 +40,8 @@ from ticketing.stack.servers import (
     answers,
     free_port,
 )
-from ticketing.testing import stripe_standin
+from ticketing.testing import mail_catcher, stripe_standin
+from ticketing.testing.mail_catcher import MailCatcherProcess
 from ticketing.testing.stripe_standin import StripeStandInProcess
 
 
@@ -81,10 +83,12 @@ def missing_servers(env: dict[str, str]) -> list[str]:
     return problems
 
 
-def serve(services: Services, edge: Edge, mongo: EmbeddedMongo | None) -> None:
+def serve(
+    services: Services, edge: Edge, mongo: EmbeddedMongo | None, mail: MailCatcherProcess | None
+) -> None:
     """Run until Ctrl-C/SIGTERM, restarting what exits; raise ServiceFailed when a service or
     the embedded server keeps failing, or the edge dies."""
-    report(services, edge.url)
+    report(services, edge.url, mail)
     mongo_policy = RestartPolicy()
     while True:
         if mongo is not None and (code := mongo.exited()) is not None:
@@ -107,8 +111,10 @@ def serve(services: Services, edge: Edge, mongo: EmbeddedMongo | None) -> None:
         time.sleep(0.5)
 
 
-def report(services: Services, gateway: str) -> None:
+def report(services: Services, gateway: str, mail: MailCatcherProcess | None) -> None:
     print(f"\nTicketing is ready at {gateway}", flush=True)
+    if mail is not None:
+        print(f"  mail (verification and recovery codes): {mail.url}/", flush=True)
     for prefix, name in ROUTES.items():
         print(f"  {gateway}{prefix:<18} -> {name:<11} {services.urls()[name]}")
     print(
@@ -141,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     ports = DEFAULT_PORTS if args.service_ports == "fixed" else None  # None: any free ports
     mongo: EmbeddedMongo | None = None
     standin: StripeStandInProcess | None = None
+    mail: MailCatcherProcess | None = None
     services = Services(logs, ports)
     edge: Edge | None = None
     edge_settings = load(EdgeSettings)  # exits naming a bad EDGE_* variable
@@ -154,6 +161,14 @@ def main(argv: list[str] | None = None) -> int:
             print("starting the Stripe stand-in (no STRIPE_API_KEY)", flush=True)
             standin = StripeStandInProcess().start(log_path=logs / "stripe.log")
             env.update(stripe_standin.configuration(standin.url))
+        if not env.get("SMTP_HOST"):
+            print("starting the mail catcher (no SMTP_HOST)", flush=True)
+            # Fixed ports: where kratos.yml's courier and compose's Kratos send mail.
+            catcher = (
+                MailCatcherProcess(port=1080, smtp_port=1025) if ports else MailCatcherProcess()
+            )
+            mail = catcher.start(log_path=logs / "mail.log")
+            env.update(mail_catcher.configuration(mail.smtp_port))
         port = args.port or free_port()
         env["API_URL"] = f"http://{args.host}:{port}"  # the web front end calls the API there
         print(
@@ -166,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         services.wait_ready()
         run_dir = (args.state_dir / "edge").resolve()
         edge = Edge(services.urls(), run_dir, args.host, port, edge_settings).start()
-        serve(services, edge, mongo)
+        serve(services, edge, mongo, mail)
     except (ServiceFailed, RuntimeError, TimeoutError) as exc:
         print(f"ticketing stack: {exc}", file=sys.stderr)
         return 1
@@ -177,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         if edge is not None:
             edge.stop()
         services.stop()
-        for server in (standin, mongo):
+        for server in (mail, standin, mongo):
             if server is not None:
                 server.stop()
     print("stopped", flush=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from uuid import uuid4
 
 import httpx
@@ -62,10 +62,20 @@ def isolation(servers: Servers, tag: str) -> dict[str, Any]:
         "expiration_queue": f"{tag}:expirations",
         "moderation_queue": f"{tag}:moderation",
         "sign_in_key_prefix": f"{tag}:signin",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": servers.mail.port,
     }
 
 
-async def remove_isolation(servers: Servers, tag: str) -> None:
+class ServerUrls(Protocol):
+    @property
+    def mongodb_url(self) -> str: ...
+
+    @property
+    def rabbitmq_url(self) -> str: ...
+
+
+async def remove_isolation(servers: ServerUrls, tag: str) -> None:
     """Drop the databases, queues and exchange that ``isolation(servers, tag)`` named."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.mongodb_url)
     for name in await client.list_database_names():

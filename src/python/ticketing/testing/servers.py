@@ -1,9 +1,9 @@
 """Finding the real servers for a test run, in the order the README gives.
 
 MongoDB-wire: ``MONGODB_URL``, else an embedded SecantusDB started once per test process
-(it always can be: it is a Python package). RabbitMQ and Redis: their URL
-variable, else the local default, else a container. No server means a failed run with a
-message saying what to start, never a silent skip.
+(it always can be: it is a Python package). RabbitMQ and Redis: their URL variable, else the
+local default, else a container. SMTP: a mail catcher in the test process. No server means a
+failed run with a message saying what to start, never a silent skip.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ticketing.stack.servers import (
     EmbeddedMongo,
     answers,
 )
+from ticketing.testing.mail_catcher import MailCatcher
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Servers:
     mongodb_url: str
     rabbitmq_url: str
     redis_url: str
+    mail: MailCatcher  # where the services' mail goes (read by address)
     provenance: dict[str, str]
 
     def describe(self) -> str:
@@ -86,4 +88,7 @@ def real_servers() -> Iterator[Servers]:
             else:
                 raise RuntimeError(f"no {name} for the tests: {HOW_TO_START[name]}")
             urls[name] = url
-        yield Servers(mongodb, urls["RabbitMQ"], urls["Redis"], provenance)
+        mail = MailCatcher().start()
+        stack.callback(mail.stop)
+        provenance["SMTP"] = f"mail catcher on port {mail.port}"
+        yield Servers(mongodb, urls["RabbitMQ"], urls["Redis"], mail, provenance)

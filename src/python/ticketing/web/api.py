@@ -45,7 +45,22 @@ class TicketPage(msgspec.Struct):
 class SignedIn(msgspec.Struct):
     id: str
     email: str
-    token: str
+    token: str | None  # None after sign-up where sign-in needs a verified address
+
+
+class Profile(msgspec.Struct):
+    id: str
+    email: str
+    email_verified: bool
+    first_name: str
+    last_name: str
+
+
+class SessionInfo(msgspec.Struct):
+    id: str
+    current: bool
+    authenticated_at: datetime
+    expires_at: datetime
 
 
 class OrderTicket(msgspec.Struct):

@@ -28,6 +28,7 @@ from ticketing.shared.identity import SESSION_COOKIE
 from ticketing.shared.runner import serve
 from ticketing.shared.telemetry import Telemetry
 from ticketing.shared.web import liveness, request_id_middleware
+from ticketing.web.account_pages import CodePages, SettingsPages
 from ticketing.web.api import Api, ApiError, BackendDown, CurrentUser, User
 from ticketing.web.routes import AccountPages, ModerationPages, OrderPages, TicketPages
 from ticketing.web.settings import WebSettings
@@ -158,6 +159,8 @@ def create_app(settings: WebSettings) -> Litestar:
             TicketPages,
             OrderPages,
             ModerationPages,
+            CodePages,
+            SettingsPages,
             create_static_files_router("/static", [static]),
         ],
         dependencies={

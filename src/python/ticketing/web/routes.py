@@ -64,6 +64,8 @@ def page(template: str, visitor: Visitor, status_code: int = 200, **context: Any
 
 
 def signed_in(session: SignedIn, settings: Settings) -> Redirect:
+    if session.token is None:  # the address must be verified before signing in
+        return Redirect("/verify", query_params={"email": session.email}, status_code=303)
     cookie = Cookie(
         key=SESSION_COOKIE,
         value=session.token,
@@ -105,7 +107,7 @@ class AccountPages(Controller):
         try:
             session = await api.call("POST", "/api/users/signin", None, SignedIn, json=body)
         except ApiError as exc:
-            if exc.status not in (400, 401, 429):
+            if exc.status not in (400, 401, 403, 429):
                 raise
             errors = {"form": exc.detail}
             return page("signin.html", None, exc.status, form=data, errors=errors)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ticketing.auth import domain
+from ticketing.auth import domain, passwords
 from ticketing.shared.errors import InvalidInput
 
 
@@ -30,12 +30,35 @@ def test_bad_emails_are_refused_naming_the_field(email: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "password", ["short", "a" * 129, "aaaaaaaaaaaa", "ada@example.com", " ADA@example.com "]
+    ("password", "rule"),
+    [
+        ("short", "length"),
+        ("a" * 129, "length"),
+        ("ada@example.com", "not-email"),
+        (" ADA@example.com ", "not-email"),
+        ("aaaaaaaaaaaa", "common"),
+        ("password1", "common"),
+        ("Sunshine", "common"),  # compared case-folded
+        ("qwertyuiop", "common"),
+    ],
 )
-def test_bad_passwords_are_refused_naming_the_rule(password: str) -> None:
-    with pytest.raises(InvalidInput, match="password must be"):
-        domain.checked_password(password, "ada@example.com")
+def test_bad_passwords_are_refused_naming_the_rule(password: str, rule: str) -> None:
+    with pytest.raises(InvalidInput, match="password must") as raised:
+        passwords.checked_password(password, "ada@example.com")
+    assert raised.value.extra == {"field": "password", "rule": rule}
+
+
+def test_the_bundled_list_is_the_common_passwords_of_the_minimum_length_or_more() -> None:
+    common = passwords.common_passwords()
+    assert len(common) == 11_611
+    assert min(len(p) for p in common) == passwords.MIN_LENGTH
+    assert "12345678" in common
 
 
 def test_a_good_password_passes() -> None:
-    assert domain.checked_password("correct horse", "ada@example.com") == "correct horse"
+    assert passwords.checked_password("correct horse", "ada@example.com") == "correct horse"
+
+
+def test_the_stated_rules_name_every_limit() -> None:
+    assert f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters" in passwords.RULES
+    assert "common" in passwords.RULES

@@ -1,0 +1,157 @@
+"""The account pages: verify an address, recover a forgotten password, and the account's
+settings (email, name, password, sessions), each a form over the public API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from ticketing.shared.identity import SESSION_COOKIE
+from ticketing.web import domain
+from ticketing.web.api import Api, ApiError, Profile, SessionInfo, User
+from ticketing.web.routes import ApiClient, Form, SessionToken, SignedInUser, Visitor, page
+
+
+class CodeForm(msgspec.Struct):
+    email: str = ""
+    code: str = ""
+    password: str = ""
+
+
+class ProfileForm(msgspec.Struct):
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+class PasswordForm(msgspec.Struct):
+    current_password: str = ""
+    new_password: str = ""
+
+
+async def attempt(api: Api, path: str, token: str | None, body: dict[str, str]) -> dict[str, str]:
+    """Call the API; the refusal a form shows (field errors), or {} when it went through."""
+    try:
+        await api.call("POST", path, token, json=body)
+    except ApiError as exc:
+        if exc.status not in (400, 409, 429):
+            raise
+        return domain.field_errors(exc.problem)
+    return {}
+
+
+class CodePages(Controller):
+    @get("/verify")
+    async def verify_form(self, visitor: Visitor, email: str = "") -> Template:
+        return page("verify.html", visitor, form=CodeForm(email=email), errors={}, sent=False)
+
+    @post("/verify")
+    async def verify(
+        self, data: Annotated[CodeForm, Form], api: ApiClient, visitor: Visitor
+    ) -> Response[Any]:
+        body = {"email": data.email, "code": data.code}
+        errors = await attempt(api, "/api/users/verification", None, body)
+        if errors:
+            return page("verify.html", visitor, 400, form=data, errors=errors, sent=False)
+        return page("verified.html", visitor)
+
+    @post("/verify/send")
+    async def send(
+        self, data: Annotated[CodeForm, Form], api: ApiClient, visitor: Visitor
+    ) -> Template:
+        errors = await attempt(api, "/api/users/verification", None, {"email": data.email})
+        status = 400 if errors else 200
+        return page("verify.html", visitor, status, form=data, errors=errors, sent=not errors)
+
+    @get("/forgot")
+    async def forgot_form(self, visitor: Visitor) -> Template:
+        return page("forgot.html", visitor, form=CodeForm(), errors={})
+
+    @post("/forgot")
+    async def forgot(
+        self, data: Annotated[CodeForm, Form], api: ApiClient, visitor: Visitor
+    ) -> Response[Any]:
+        errors = await attempt(api, "/api/users/recovery", None, {"email": data.email})
+        if errors:
+            return page("forgot.html", visitor, 400, form=data, errors=errors)
+        return Redirect("/recover", query_params={"email": data.email}, status_code=303)
+
+    @get("/recover")
+    async def recover_form(self, visitor: Visitor, email: str = "") -> Template:
+        return page("recover.html", visitor, form=CodeForm(email=email), errors={})
+
+    @post("/recover")
+    async def recover(
+        self, data: Annotated[CodeForm, Form], api: ApiClient, visitor: Visitor
+    ) -> Response[Any]:
+        body = {"email": data.email, "code": data.code, "password": data.password}
+        errors = await attempt(api, "/api/users/recovery", None, body)
+        if errors:
+            return page("recover.html", visitor, 400, form=data, errors=errors)
+        return page("recovered.html", None)
+
+
+async def account_page(
+    api: Api, token: str | None, user: User, errors: dict[str, str], status_code: int = 200
+) -> Template:
+    profile = await api.get("/api/users/me", token, Profile)
+    sessions = await api.get("/api/users/me/sessions", token, list[SessionInfo])
+    return page(
+        "account.html", user, status_code, profile=profile, sessions=sessions, errors=errors
+    )
+
+
+class SettingsPages(Controller):
+    path = "/account"
+
+    @get("/")
+    async def show(self, api: ApiClient, token: SessionToken, user: SignedInUser) -> Template:
+        return await account_page(api, token, user, {})
+
+    @post("/profile")
+    async def profile(
+        self,
+        data: Annotated[ProfileForm, Form],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Response[Any]:
+        body = {"email": data.email, "first_name": data.first_name, "last_name": data.last_name}
+        try:
+            await api.call("PUT", "/api/users/me", token, json=body)
+        except ApiError as exc:
+            if exc.status not in (400, 409):
+                raise
+            return await account_page(api, token, user, domain.field_errors(exc.problem), 400)
+        return Redirect("/account", status_code=303)
+
+    @post("/password")
+    async def password(
+        self,
+        data: Annotated[PasswordForm, Form],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Response[Any]:
+        body = {"current_password": data.current_password, "new_password": data.new_password}
+        errors = await attempt(api, "/api/users/me/password", token, body)
+        if errors:
+            return await account_page(api, token, user, errors, 400)
+        return Redirect("/account", status_code=303)
+
+    @post("/sessions/{session_id:str}/end")
+    async def end(
+        self, session_id: FromPath[str], api: ApiClient, token: SessionToken, user: SignedInUser
+    ) -> Redirect:
+        await api.call("DELETE", f"/api/users/me/sessions/{session_id}", token)
+        return Redirect("/account", status_code=303)
+
+    @post("/sessions/end-all")
+    async def end_all(self, api: ApiClient, token: SessionToken, user: SignedInUser) -> Redirect:
+        await api.call("DELETE", "/api/users/me/sessions", token)
+        return Redirect("/", cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)])
