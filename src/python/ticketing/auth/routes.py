@@ -21,7 +21,7 @@ from ticketing.shared.errors import InvalidInput
 from ticketing.shared.identity import SESSION_COOKIE, Principal, Session
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
-from ticketing.shared.web import credentials
+from ticketing.shared.web import credentials, session_cookie
 
 
 class NewAccount(msgspec.Struct, forbid_unknown_fields=True):
@@ -103,14 +103,7 @@ CODES = (
 
 
 def signed_in(session: Session, settings: AuthSettings, status_code: int) -> Response[SignedIn]:
-    cookie = Cookie(
-        key=SESSION_COOKIE,
-        value=session.token,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        max_age=settings.session_ttl_seconds,
-    )
+    cookie = session_cookie(session.token, settings.secure_cookies, settings.session_ttl_seconds)
     body = SignedIn(id=session.principal.id, email=session.principal.email, token=session.token)
     return Response(body, status_code=status_code, cookies=[cookie])
 

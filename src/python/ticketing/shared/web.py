@@ -17,7 +17,7 @@ from uuid import uuid4
 import structlog
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.connection import ASGIConnection
-from litestar.datastructures import MutableScopeHeaders, State
+from litestar.datastructures import Cookie, MutableScopeHeaders, State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
@@ -179,6 +179,20 @@ async def current_user(
     if principal is None:
         raise Unauthenticated("Sign in first: send a session token or cookie.")
     return principal
+
+
+def session_cookie(token: str, secure: bool, max_age: int | None = None) -> Cookie:
+    """The session cookie (the API's and the web front end's): never readable by scripts,
+    not sent on cross-site posts, HTTPS-only where ``secure``."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=max_age,
+        path="/",
+    )
 
 
 def member_of(group: str) -> Guard:

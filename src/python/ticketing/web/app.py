@@ -30,7 +30,8 @@ from ticketing.shared.telemetry import Telemetry
 from ticketing.shared.web import liveness, request_id_middleware
 from ticketing.web.account_pages import CodePages, SettingsPages
 from ticketing.web.api import Api, ApiError, BackendDown, CurrentUser, User
-from ticketing.web.routes import AccountPages, ModerationPages, OrderPages, TicketPages
+from ticketing.web.order_pages import OrderPages
+from ticketing.web.routes import AccountPages, ModerationPages, TicketPages
 from ticketing.web.settings import WebSettings
 
 log = structlog.get_logger(__name__)

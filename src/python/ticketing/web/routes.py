@@ -14,6 +14,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from ticketing.shared.identity import SESSION_COOKIE
+from ticketing.shared.web import session_cookie
 from ticketing.web import domain
 from ticketing.web.api import (
     Api,
@@ -23,7 +24,6 @@ from ticketing.web.api import (
     SignedIn,
     Ticket,
     TicketPage,
-    Token,
     User,
 )
 from ticketing.web.settings import WebSettings
@@ -48,13 +48,6 @@ class TicketForm(msgspec.Struct):
     price: str = ""
 
 
-class CardForm(msgspec.Struct):
-    number: str = ""
-    expiry: str = ""
-    cvc: str = ""
-    token: str = ""  # from Stripe.js, when the card fields are Stripe's
-
-
 class RejectForm(msgspec.Struct):
     reason: str = ""
 
@@ -66,15 +59,25 @@ def page(template: str, visitor: Visitor, status_code: int = 200, **context: Any
 def signed_in(session: SignedIn, settings: Settings) -> Redirect:
     if session.token is None:  # the address must be verified before signing in
         return Redirect("/verify", query_params={"email": session.email}, status_code=303)
-    cookie = Cookie(
-        key=SESSION_COOKIE,
-        value=session.token,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        path="/",
-    )
+    cookie = session_cookie(session.token, settings.secure_cookies)
     return Redirect("/", cookies=[cookie], status_code=303)
+
+
+async def account_form(
+    api: Api, settings: WebSettings, action: str, data: AccountForm
+) -> Response[Any]:
+    """Sign up or in with the form's email and password; the form again with the API's refusal
+    (field errors for sign-up, one message for sign-in, which never says which was wrong)."""
+    body = {"email": data.email, "password": data.password}
+    try:
+        session = await api.call("POST", f"/api/users/{action}", None, SignedIn, json=body)
+    except ApiError as exc:
+        if exc.status not in (400, 401, 403, 409, 429):
+            raise
+        errors = domain.field_errors(exc.problem) if action == "signup" else {"form": exc.detail}
+        return page(f"{action}.html", None, exc.status, form=data, errors=errors)
+    assert session is not None
+    return signed_in(session, settings)
 
 
 class AccountPages(Controller):
@@ -86,14 +89,7 @@ class AccountPages(Controller):
     async def signup(
         self, data: Annotated[AccountForm, Form], api: ApiClient, settings: WebSettings
     ) -> Response[Any]:
-        body = {"email": data.email, "password": data.password}
-        try:
-            session = await api.call("POST", "/api/users/signup", None, SignedIn, json=body)
-        except ApiError as exc:
-            errors = domain.field_errors(exc.problem)
-            return page("signup.html", None, 400, form=data, errors=errors)
-        assert session is not None
-        return signed_in(session, settings)
+        return await account_form(api, settings, "signup", data)
 
     @get("/signin")
     async def signin_form(self, visitor: Visitor) -> Template:
@@ -103,16 +99,7 @@ class AccountPages(Controller):
     async def signin(
         self, data: Annotated[AccountForm, Form], api: ApiClient, settings: WebSettings
     ) -> Response[Any]:
-        body = {"email": data.email, "password": data.password}
-        try:
-            session = await api.call("POST", "/api/users/signin", None, SignedIn, json=body)
-        except ApiError as exc:
-            if exc.status not in (400, 401, 403, 429):
-                raise
-            errors = {"form": exc.detail}
-            return page("signin.html", None, exc.status, form=data, errors=errors)
-        assert session is not None
-        return signed_in(session, settings)
+        return await account_form(api, settings, "signin", data)
 
     @post("/signout")
     async def signout(self, api: ApiClient, token: SessionToken) -> Redirect:
@@ -212,101 +199,6 @@ class TicketPages(Controller):
         order = await api.call("POST", "/api/orders", token, Order, json={"ticket_id": ticket_id})
         assert order is not None
         return Redirect(f"/orders/{order.id}", status_code=303)
-
-
-class OrderPages(Controller):
-    @get("/orders")
-    async def mine(
-        self,
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Template:
-        orders = await api.get("/api/orders", token, list[Order])
-        return page("orders.html", user, orders=orders)
-
-    @get("/orders/{order_id:str}")
-    async def show(
-        self,
-        order_id: FromPath[str],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-        settings: Settings,
-    ) -> Template:
-        return await order_page(order_id, api, token, user, settings)
-
-    @post("/orders/{order_id:str}/cancel")
-    async def cancel(
-        self,
-        order_id: FromPath[str],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Redirect:
-        await api.call("DELETE", f"/api/orders/{order_id}", token)
-        return Redirect(f"/orders/{order_id}", status_code=303)
-
-    @post("/orders/{order_id:str}/pay")
-    async def pay(
-        self,
-        order_id: FromPath[str],
-        data: Annotated[CardForm, Form],
-        api: ApiClient,
-        stripe: StripeClient,
-        token: SessionToken,
-        user: SignedInUser,
-        settings: Settings,
-    ) -> Response[Any]:
-        try:
-            card_token = data.token or await test_card_token(stripe, settings, data)
-            body = {"order_id": order_id, "token": card_token}
-            await api.call("POST", "/api/payments", token, json=body)
-        except domain.CardError as exc:
-            errors = {exc.field: str(exc)}
-            return await order_page(order_id, api, token, user, settings, errors, 400)
-        except ApiError as exc:
-            if exc.status not in (400, 402):
-                raise
-            errors = {"card": exc.detail}
-            return await order_page(order_id, api, token, user, settings, errors, exc.status)
-        return Redirect(f"/orders/{order_id}", status_code=303)
-
-
-async def test_card_token(stripe: Api, settings: WebSettings, data: CardForm) -> str:
-    """A card token from the Stripe stand-in's POST /v1/tokens (Stripe's endpoint and format)."""
-    fields = domain.card(data.number, data.expiry, data.cvc)
-    try:
-        key = settings.stripe_publishable_key
-        made = await stripe.call("POST", "/v1/tokens", key, Token, data=fields)
-    except ApiError as exc:
-        message = (exc.problem.get("error") or {}).get("message", "The card was refused.")
-        raise domain.CardError("number", message) from None
-    assert made is not None
-    return made.id
-
-
-async def order_page(
-    order_id: str,
-    api: Api,
-    token: str | None,
-    user: User,
-    settings: WebSettings,
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Template:
-    order = await api.get(f"/api/orders/{order_id}", token, Order)
-    return page(
-        "order.html",
-        user,
-        status_code,
-        order=order,
-        seconds_left=domain.seconds_left(order),
-        mine=order.user_id == user.id,
-        card_form=settings.card_form,
-        publishable_key=settings.stripe_publishable_key,
-        errors=errors or {},
-    )
 
 
 class ModerationPages(Controller):

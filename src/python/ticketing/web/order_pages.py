@@ -1,0 +1,126 @@
+"""The order pages: a reservation with its countdown, cancelling it, paying for it (the card
+becomes a token at Stripe, or at the Stripe stand-in for the test-card form), and my orders."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from ticketing.web import domain
+from ticketing.web.api import Api, ApiError, Order, Token, User
+from ticketing.web.routes import (
+    ApiClient,
+    Form,
+    SessionToken,
+    Settings,
+    SignedInUser,
+    StripeClient,
+    page,
+)
+from ticketing.web.settings import WebSettings
+
+
+class CardForm(msgspec.Struct):
+    number: str = ""
+    expiry: str = ""
+    cvc: str = ""
+    token: str = ""  # from Stripe.js, when the card fields are Stripe's
+
+
+class OrderPages(Controller):
+    @get("/orders")
+    async def mine(
+        self,
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Template:
+        orders = await api.get("/api/orders", token, list[Order])
+        return page("orders.html", user, orders=orders)
+
+    @get("/orders/{order_id:str}")
+    async def show(
+        self,
+        order_id: FromPath[str],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+        settings: Settings,
+    ) -> Template:
+        return await order_page(order_id, api, token, user, settings)
+
+    @post("/orders/{order_id:str}/cancel")
+    async def cancel(
+        self,
+        order_id: FromPath[str],
+        api: ApiClient,
+        token: SessionToken,
+        user: SignedInUser,
+    ) -> Redirect:
+        await api.call("DELETE", f"/api/orders/{order_id}", token)
+        return Redirect(f"/orders/{order_id}", status_code=303)
+
+    @post("/orders/{order_id:str}/pay")
+    async def pay(
+        self,
+        order_id: FromPath[str],
+        data: Annotated[CardForm, Form],
+        api: ApiClient,
+        stripe: StripeClient,
+        token: SessionToken,
+        user: SignedInUser,
+        settings: Settings,
+    ) -> Response[Any]:
+        try:
+            card_token = data.token or await test_card_token(stripe, settings, data)
+            body = {"order_id": order_id, "token": card_token}
+            await api.call("POST", "/api/payments", token, json=body)
+        except domain.CardError as exc:
+            errors = {exc.field: str(exc)}
+            return await order_page(order_id, api, token, user, settings, errors, 400)
+        except ApiError as exc:
+            if exc.status not in (400, 402):
+                raise
+            errors = {"card": exc.detail}
+            return await order_page(order_id, api, token, user, settings, errors, exc.status)
+        return Redirect(f"/orders/{order_id}", status_code=303)
+
+
+async def test_card_token(stripe: Api, settings: WebSettings, data: CardForm) -> str:
+    """A card token from the Stripe stand-in's POST /v1/tokens (Stripe's endpoint and format)."""
+    fields = domain.card(data.number, data.expiry, data.cvc)
+    try:
+        key = settings.stripe_publishable_key
+        made = await stripe.call("POST", "/v1/tokens", key, Token, data=fields)
+    except ApiError as exc:
+        message = (exc.problem.get("error") or {}).get("message", "The card was refused.")
+        raise domain.CardError("number", message) from None
+    assert made is not None
+    return made.id
+
+
+async def order_page(
+    order_id: str,
+    api: Api,
+    token: str | None,
+    user: User,
+    settings: WebSettings,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    order = await api.get(f"/api/orders/{order_id}", token, Order)
+    return page(
+        "order.html",
+        user,
+        status_code,
+        order=order,
+        seconds_left=domain.seconds_left(order),
+        mine=order.user_id == user.id,
+        card_form=settings.card_form,
+        publishable_key=settings.stripe_publishable_key,
+        errors=errors or {},
+    )
