@@ -43,7 +43,7 @@ class NewAccount(msgspec.Struct, forbid_unknown_fields=True):
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
     email: Annotated[str, msgspec.Meta(max_length=domain.EMAIL_MAX)]
-    password: Annotated[str, msgspec.Meta(max_length=domain.PASSWORD_MAX)]
+    password: Annotated[str, msgspec.Meta(max_length=passwords.MAX_LENGTH)]
 
 
 class SignedIn(msgspec.Struct):
