@@ -13,7 +13,7 @@ from ticketing.auth.codes import CodeRefused, Purpose
 from ticketing.auth.domain import checked_email
 from ticketing.auth.models import User
 from ticketing.auth.passwords import checked_password
-from ticketing.shared.errors import Conflict, InvalidInput, Unauthenticated
+from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from ticketing.shared.identity import EmailTaken, InvalidCredentials
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ async def _redeem(
         await attempt()
     except CodeRefused:
         await limits.wrong(purpose, email)
-        raise InvalidInput(WRONG_CODE, field="code") from None
+        # 403, not 400: the request is well formed; the code just does not grant it.
+        raise Forbidden(WRONG_CODE, field="code") from None
 
 
 async def verify(accounts: AccountsPort, limits: CodeLimits, email: str, code: str) -> None:

@@ -8,6 +8,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Schema
 from litestar.params import JSONBody
 
@@ -17,28 +18,30 @@ from ticketing.auth.codes import Purpose
 from ticketing.auth.domain import WEBHOOK_HEADER
 from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
-from ticketing.shared.errors import InvalidInput
 from ticketing.shared.identity import SESSION_COOKIE, Principal, Session
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
 from ticketing.shared.web import credentials, session_cookie
 
+Code = Annotated[str, msgspec.Meta(pattern="^[0-9]{6}$", description="the mailed code")]
+Password = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=passwords.MIN_LENGTH,
+        max_length=passwords.MAX_LENGTH,
+        description=f"Password rules: {passwords.RULES}.",
+        # Not one character repeated (the list of common passwords cannot be a schema).
+        extra_json_schema={"extra": {"not": Schema(pattern="^(.)\\1*$")}},
+    ),
+]
+Email = Annotated[
+    str, msgspec.Meta(max_length=domain.EMAIL_MAX, extra_json_schema={"extra": {"format": "email"}})
+]
+
 
 class NewAccount(msgspec.Struct, forbid_unknown_fields=True):
-    email: Annotated[
-        str,
-        msgspec.Meta(max_length=domain.EMAIL_MAX, extra_json_schema={"extra": {"format": "email"}}),
-    ]
-    password: Annotated[
-        str,
-        msgspec.Meta(
-            min_length=passwords.MIN_LENGTH,
-            max_length=passwords.MAX_LENGTH,
-            description=f"Password rules: {passwords.RULES}.",
-            # Not one character repeated (the rule that it is not the email cannot be a schema).
-            extra_json_schema={"extra": {"not": Schema(pattern="^(.)\\1*$")}},
-        ),
-    ]
+    email: Email
+    password: Password
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
@@ -55,14 +58,18 @@ class SignedIn(msgspec.Struct):
 
 
 class Verification(msgspec.Struct, forbid_unknown_fields=True):
-    email: str
-    code: str | None = None  # absent: send a new code; present: confirm it
+    email: Email
+    code: Code | None = None  # absent: send a new code; present: confirm it
 
 
 class Recovery(msgspec.Struct, forbid_unknown_fields=True):
-    email: str
-    code: str | None = None  # absent: send a code; present: confirm it with a new password
-    password: str | None = None
+    email: Email
+
+
+class NewPassword(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+    code: Code
+    password: Password
 
 
 class Status(msgspec.Struct):
@@ -97,9 +104,14 @@ SENT = (
     " when a code went to the address a moment ago."
 )
 CODES = (
-    "A wrong, expired or used code is a 400 naming `code`; too many wrong codes for an"
+    "A wrong, expired or used code is a 403 naming `code`; too many wrong codes for an"
     " address are a 429 with Retry-After."
 )
+# Without a code: 202, a code is on its way (whether or not the address has an account).
+CODE_ANSWERS = {
+    202: ResponseSpec(data_container=Status, description="Accepted", generate_examples=False),
+    **problems(403, 429),
+}
 
 
 def signed_in(session: Session, settings: AuthSettings, status_code: int) -> Response[SignedIn]:
@@ -136,7 +148,7 @@ class UsersController(Controller):
             return Response(body, status_code=201)
         return signed_in(session, platform.settings, 201)
 
-    @post("/verification", status_code=200, description=f"{SENT} {CODES}", responses=problems(429))
+    @post("/verification", status_code=200, description=f"{SENT} {CODES}", responses=CODE_ANSWERS)
     async def verification(
         self,
         data: JSONBody[Verification],
@@ -150,27 +162,32 @@ class UsersController(Controller):
         await flows.verify(accounts, limits, data.email, data.code)
         return Response(Status("verified"))
 
-    @post(
-        "/recovery",
-        status_code=200,
-        description=f"{SENT} {CODES} Password rules: {passwords.RULES}.",
-        responses=problems(429),
-    )
+    @post("/recovery", status_code=202, description=SENT, responses=problems(429))
     async def recovery(
         self,
         data: JSONBody[Recovery],
         accounts: NamedDependency[AccountsPort],
         limits: NamedDependency[CodeLimits],
-    ) -> Response[Status]:
-        """Without `code`: mail a recovery code (202). With `code` and `password`: set the new
-        password; every session of the account ends."""
-        if data.code is None:
-            await flows.send_code(accounts, limits, Purpose.RECOVER, data.email)
-            return Response(Status("sent"), status_code=202)
-        if data.password is None:
-            raise InvalidInput("a new password is needed with the code", field="password")
+    ) -> Status:
+        """Mail a recovery code to the address (if it has an account)."""
+        await flows.send_code(accounts, limits, Purpose.RECOVER, data.email)
+        return Status("sent")
+
+    @post(
+        "/recovery/confirm",
+        status_code=200,
+        description=f"{CODES} Password rules: {passwords.RULES}.",
+        responses=problems(403, 429),
+    )
+    async def confirm_recovery(
+        self,
+        data: JSONBody[NewPassword],
+        accounts: NamedDependency[AccountsPort],
+        limits: NamedDependency[CodeLimits],
+    ) -> Status:
+        """Set a new password with the mailed code; every session of the account ends."""
         await flows.recover(accounts, limits, data.email, data.code, data.password)
-        return Response(Status("recovered"))
+        return Status("recovered")
 
     @post("/signin", status_code=200, responses=problems(401, 403, 429))
     async def sign_in(

@@ -39,7 +39,7 @@ async def attempt(api: Api, path: str, token: str | None, body: dict[str, str]) 
     try:
         await api.call("POST", path, token, json=body)
     except ApiError as exc:
-        if exc.status not in (400, 409, 429):
+        if exc.status not in (400, 403, 409, 429):
             raise
         return domain.field_errors(exc.problem)
     return {}
@@ -90,7 +90,7 @@ class CodePages(Controller):
         self, data: Annotated[CodeForm, Form], api: ApiClient, visitor: Visitor
     ) -> Response[Any]:
         body = {"email": data.email, "code": data.code, "password": data.password}
-        errors = await attempt(api, "/api/users/recovery", None, body)
+        errors = await attempt(api, "/api/users/recovery/confirm", None, body)
         if errors:
             return page("recover.html", visitor, 400, form=data, errors=errors)
         return page("recovered.html", None)
