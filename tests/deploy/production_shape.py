@@ -17,7 +17,8 @@ URLs (kube_env.rewrite_hosts); nothing else in the rendered environment changes,
   the processes here share one).
 
 Stripe's API cannot be reached, so the test's only values file points `config.stripeApiBase`
-at the Stripe stand-in (its own process). RabbitMQ and Redis are shared with other tests and
+at the Stripe stand-in (its own process), and turns off `config.requireVerifiedEmail` (the
+Kratos stand-in has no verification flow). RabbitMQ and Redis are shared with other tests and
 checkouts, so the test's own EVENT_EXCHANGE (its queues are named after it) and Redis key names
 (EXPIRATION_QUEUE, MODERATION_QUEUE, SIGN_IN_KEY_PREFIX) replace the rendered or default ones;
 MONGODB_DATABASE_PREFIX stays as rendered, as the SecantusDB is this test's alone.
@@ -190,8 +191,9 @@ class LoopbackCluster:
 
 
 def values(stripe_url: str) -> dict[str, Any]:
-    """The test's own values file: only what the defaults cannot do here."""
-    return {"config": {"stripeApiBase": stripe_url}}
+    """The test's own values file: only what the defaults cannot do here. Verifying an email
+    address takes Kratos' verification flow, which the Kratos stand-in does not speak yet."""
+    return {"config": {"stripeApiBase": stripe_url, "requireVerifiedEmail": False}}
 
 
 def secrets(rabbitmq_url: str, redis_url: str) -> dict[str, dict[str, str]]:

@@ -146,6 +146,10 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 {{- include "ticketing.secretEnv" (dict "env" "KRATOS_WEBHOOK_SECRET" "ref" $v.secrets.kratosWebhookSecret) }}
 {{- end }}
 {{- end }}
+{{- if eq .name "auth" }}
+- name: REQUIRE_VERIFIED_EMAIL
+  value: {{ $v.config.requireVerifiedEmail | quote }}
+{{- end }}
 {{- if eq .name "orders" }}
 - name: ORDER_EXPIRATION_SECONDS
   value: {{ $v.config.orderExpirationSeconds | quote }}
