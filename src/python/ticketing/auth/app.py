@@ -18,7 +18,7 @@ from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import create_app as create_web_app
+from ticketing.shared.web import service_app
 
 
 def build_accounts(settings: AuthSettings) -> AccountsPort:
@@ -48,7 +48,7 @@ def create_app(settings: AuthSettings) -> Litestar:
         settings.code_ttl_seconds,
     )
     accounts = build_accounts(settings)
-    return create_web_app(
+    return service_app(
         platform,
         [UsersController, AccountController],
         description=__doc__ or "",

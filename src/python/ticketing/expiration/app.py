@@ -6,13 +6,13 @@ from ticketing.expiration import events
 from ticketing.expiration.settings import ExpirationSettings
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import create_app as create_web_app
+from ticketing.shared.web import service_app
 
 
 def create_app(settings: ExpirationSettings) -> Litestar:
     platform = Platform("expiration", settings, [])
     events.subscribe(platform)
-    return create_web_app(platform, [], description=__doc__ or "")
+    return service_app(platform, [], description=__doc__ or "")
 
 
 def run() -> None:

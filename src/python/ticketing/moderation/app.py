@@ -8,13 +8,13 @@ from ticketing.moderation.routes import ModerationsController
 from ticketing.moderation.settings import ModerationSettings
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import create_app as create_web_app
+from ticketing.shared.web import service_app
 
 
 def create_app(settings: ModerationSettings) -> Litestar:
     platform = Platform("moderation", settings, [Case])
     events.subscribe(platform)
-    return create_web_app(platform, [ModerationsController], description=__doc__ or "")
+    return service_app(platform, [ModerationsController], description=__doc__ or "")
 
 
 def run() -> None:

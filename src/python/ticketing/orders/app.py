@@ -8,13 +8,13 @@ from ticketing.orders.routes import OrdersController
 from ticketing.orders.settings import OrdersSettings
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import create_app as create_web_app
+from ticketing.shared.web import service_app
 
 
 def create_app(settings: OrdersSettings) -> Litestar:
     platform = Platform("orders", settings, [Order, TicketReplica])
     events.subscribe(platform)
-    return create_web_app(platform, [OrdersController], description=__doc__ or "")
+    return service_app(platform, [OrdersController], description=__doc__ or "")
 
 
 def run() -> None:

@@ -11,7 +11,7 @@ from ticketing.payments.routes import PaymentsController
 from ticketing.payments.settings import PaymentsSettings
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import create_app as create_web_app
+from ticketing.shared.web import service_app
 
 
 def create_app(settings: PaymentsSettings) -> Litestar:
@@ -24,7 +24,7 @@ def create_app(settings: PaymentsSettings) -> Litestar:
     )
     events.subscribe(platform, charges)
     provide_charges = Provide(lambda: charges, sync_to_thread=False, use_cache=True)
-    return create_web_app(
+    return service_app(
         platform,
         [PaymentsController],
         description=__doc__ or "",

@@ -226,7 +226,7 @@ def liveness(service: str) -> HTTPRouteHandler:
     return healthz
 
 
-def create_app(
+def service_app(
     platform: Platform,
     route_handlers: Sequence[ControllerRouterHandler],
     *,

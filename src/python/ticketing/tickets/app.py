@@ -4,7 +4,7 @@ from litestar import Litestar
 
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import create_app as create_web_app
+from ticketing.shared.web import service_app
 from ticketing.tickets import events
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.routes import TicketsController
@@ -14,7 +14,7 @@ from ticketing.tickets.settings import TicketsSettings
 def create_app(settings: TicketsSettings) -> Litestar:
     platform = Platform("tickets", settings, [Ticket])
     events.subscribe(platform)
-    return create_web_app(platform, [TicketsController], description=__doc__ or "")
+    return service_app(platform, [TicketsController], description=__doc__ or "")
 
 
 def run() -> None:

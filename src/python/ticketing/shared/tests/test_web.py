@@ -15,7 +15,7 @@ from ticketing.shared.errors import Conflict, InvalidInput
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.shared.settings import ServiceSettings
-from ticketing.shared.web import create_app
+from ticketing.shared.web import service_app
 from ticketing.testing.fixtures import running
 
 
@@ -55,7 +55,7 @@ def build(isolated: dict[str, Any], **overrides: Any) -> Platform:
 
 @pytest.fixture
 async def client(isolated: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(
+    app = service_app(
         build(isolated), [make_thing, checked, conflicting, boom, me], description="demo"
     )
     async with running(app) as test_client:
@@ -78,7 +78,7 @@ async def test_readiness_names_the_dependency_that_does_not_answer(
         raise ConnectionError("Connection refused")
 
     platform.checks["redis"] = redis_down
-    app = create_app(platform, [], description="demo")
+    app = service_app(platform, [], description="demo")
     async with running(app) as client:
         response = await client.get("/readyz")
         assert response.status_code == 503
