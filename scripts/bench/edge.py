@@ -23,7 +23,7 @@ import httpx
 from ticketing.shared import logs
 from ticketing.stack.edge import Edge
 from ticketing.testing.platform import platform_processes
-from ticketing.testing.servers import real_servers
+from ticketing.testing.real_servers import real_servers
 
 
 async def rate(url: str, requests: int, concurrency: int) -> float:

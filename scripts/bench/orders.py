@@ -28,7 +28,7 @@ from ticketing.orders.settings import OrdersSettings
 from ticketing.shared import events, logs
 from ticketing.shared.permissions import RelationTuple
 from ticketing.testing.fixtures import isolation, remove_isolation, running, sign_up
-from ticketing.testing.servers import real_servers
+from ticketing.testing.real_servers import real_servers
 
 
 async def approved_ticket(platform: Any, seller_id: str) -> str:

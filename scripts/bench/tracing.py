@@ -22,7 +22,7 @@ from ticketing.orders.app import create_app
 from ticketing.orders.settings import OrdersSettings
 from ticketing.shared import logs
 from ticketing.testing.fixtures import isolation, remove_isolation, running, sign_up
-from ticketing.testing.servers import Servers, real_servers
+from ticketing.testing.real_servers import Servers, real_servers
 from ticketing.testing.traces import SpanTap
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from ticketing.stack.processes import SERVICES, Services
 from ticketing.testing.platform import RunningPlatform, platform_processes
-from ticketing.testing.servers import Servers
+from ticketing.testing.real_servers import Servers
 
 # Short enough for the expiry story to run in seconds, long enough to pay in time.
 EXPIRATION_SECONDS = 6

@@ -11,7 +11,7 @@ import pytest
 from ticketing.stack.edge import Edge, EdgeSettings
 from ticketing.stack.processes import Services
 from ticketing.testing.platform import platform_processes
-from ticketing.testing.servers import Servers
+from ticketing.testing.real_servers import Servers
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from ticketing.stack.edge import Edge, EdgeSettings
 from ticketing.stack.servers import free_port
 from ticketing.testing.classifier_standin import ClassifierStandIn
 from ticketing.testing.platform import platform_processes
-from ticketing.testing.servers import Servers
+from ticketing.testing.real_servers import Servers
 
 # Long enough to pay in the browser, short enough to watch a reservation run out.
 EXPIRATION_SECONDS = 15

@@ -21,7 +21,7 @@ from pymongo import AsyncMongoClient
 from ticketing.shared.identity import IdentityPort, Principal
 from ticketing.shared.messaging import routes
 from ticketing.shared.platform import Platform
-from ticketing.testing.servers import Servers, real_servers
+from ticketing.testing.real_servers import Servers, real_servers
 
 __all__ = ["isolated", "servers"]
 

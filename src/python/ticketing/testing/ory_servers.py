@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from ticketing.testing.ory_standins import KetoStandIn, KratosStandIn
-from ticketing.testing.servers import docker_answers
+from ticketing.testing.real_servers import docker_answers
 
 ORY_CONFIG = Path("deploy/ory")
 KIND = "container" if docker_answers() else "standin"

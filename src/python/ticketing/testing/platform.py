@@ -15,7 +15,7 @@ from uuid import uuid4
 from ticketing.stack.processes import Services
 from ticketing.testing import stripe_standin
 from ticketing.testing.fixtures import env_from, isolation, remove_isolation
-from ticketing.testing.servers import Servers
+from ticketing.testing.real_servers import Servers
 
 
 @dataclass
