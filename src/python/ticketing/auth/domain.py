@@ -9,9 +9,12 @@ import hmac
 import re
 from typing import TYPE_CHECKING
 
+import structlog
+
 from ticketing.auth.models import User
 from ticketing.auth.passwords import checked_password
 from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from ticketing.shared.faults import is_transient
 from ticketing.shared.identity import (
     EmailTaken,
     IdentityPort,
@@ -26,6 +29,8 @@ from ticketing.shared.persistence import DuplicateKeyError
 if TYPE_CHECKING:
     from ticketing.auth.accounts import AccountsPort
     from ticketing.auth.throttle import SignInThrottle
+
+log = structlog.get_logger(__name__)
 
 EMAIL_MAX = 254
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -86,9 +91,18 @@ async def sign_up(
         raise Conflict("an account with this email exists already", field="email") from None
     except RegistrationRejected as exc:
         raise InvalidInput(str(exc), field=exc.field) from None
-    await remember(principal)
-    await accounts.registered(email)
-    return principal, None if verified_only else await identity.login(email, password)
+    # From here the account exists. If a dependency fails now, the answer says so (created,
+    # no session yet) rather than a 5xx for work that was done: signing in records the user,
+    # and a new verification code can be asked for.
+    try:
+        await remember(principal)
+        await accounts.registered(email)
+        return principal, None if verified_only else await identity.login(email, password)
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        log.warning("signed up, the rest later", user_id=principal.id, error=repr(exc))
+        return principal, None
 
 
 async def sign_in(
@@ -110,6 +124,7 @@ async def sign_in(
         await throttle.failed(email, address)
         raise Unauthenticated("wrong email or password") from None
     await throttle.succeeded(email, address)
+    await remember(session.principal)  # a sign-up interrupted by an outage is completed here
     if verified_only and not (await accounts.profile(session.token)).email_verified:
         await identity.logout(session.token)
         raise Forbidden(
