@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.datastructures import CacheControlHeader, Cookie
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from ticketing.auth import flows, passwords
 from ticketing.auth.accounts import AccountsPort, Profile, SessionInfo
 from ticketing.shared.errors import NotFound
-from ticketing.shared.identity import SESSION_COOKIE, Principal
-from ticketing.shared.web import credentials
+from ticketing.shared.identity import Principal
+from ticketing.shared.web import credentials, ended_session_cookie
 
 Name = Annotated[str, msgspec.Meta(max_length=100)]
 
@@ -109,6 +109,4 @@ class AccountController(Controller):
     ) -> Response[None]:
         """Sign out everywhere: every session of the account ends, this one included."""
         await accounts.end_sessions(token_of(request))
-        return Response(
-            None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)]
-        )
+        return Response(None, status_code=204, cookies=[ended_session_cookie()])

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import CacheControlHeader, Cookie
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Schema
@@ -18,10 +18,10 @@ from ticketing.auth.codes import Purpose
 from ticketing.auth.domain import WEBHOOK_HEADER
 from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
-from ticketing.shared.identity import SESSION_COOKIE, Principal, Session
+from ticketing.shared.identity import Principal, Session
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
-from ticketing.shared.web import credentials, session_cookie
+from ticketing.shared.web import credentials, ended_session_cookie, session_cookie
 
 Code = Annotated[str, msgspec.Meta(pattern="^[0-9]{6}$", description="the mailed code")]
 Password = Annotated[
@@ -216,7 +216,7 @@ class UsersController(Controller):
     @post(
         "/signout",
         status_code=204,
-        response_cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)],
+        response_cookies=[ended_session_cookie()],
     )
     async def sign_out(
         self, request: Request[Any, Any, Any], platform: NamedDependency[Platform]

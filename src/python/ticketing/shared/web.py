@@ -195,6 +195,11 @@ def session_cookie(token: str, secure: bool, max_age: int | None = None) -> Cook
     )
 
 
+def ended_session_cookie() -> Cookie:
+    """Tells the browser to drop the session cookie (signing out)."""
+    return Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")
+
+
 def member_of(group: str) -> Guard:
     """A guard: only members of ``group`` in the permission model reach the handler (401 for a
     stranger, 403 for anyone else). Every handler of a controller that names it is covered."""

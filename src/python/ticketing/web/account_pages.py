@@ -7,11 +7,10 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from ticketing.shared.identity import SESSION_COOKIE
+from ticketing.shared.web import ended_session_cookie
 from ticketing.web import domain
 from ticketing.web.api import Api, ApiError, Profile, SessionInfo, User
 from ticketing.web.routes import ApiClient, Form, SessionToken, SignedInUser, Visitor, page
@@ -154,4 +153,4 @@ class SettingsPages(Controller):
     @post("/sessions/end-all")
     async def end_all(self, api: ApiClient, token: SessionToken, user: SignedInUser) -> Redirect:
         await api.call("DELETE", "/api/users/me/sessions", token)
-        return Redirect("/", cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)])
+        return Redirect("/", cookies=[ended_session_cookie()])

@@ -7,14 +7,12 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from ticketing.shared.identity import SESSION_COOKIE
-from ticketing.shared.web import session_cookie
+from ticketing.shared.web import ended_session_cookie, session_cookie
 from ticketing.web import domain
 from ticketing.web.api import (
     Api,
@@ -104,7 +102,7 @@ class AccountPages(Controller):
     @post("/signout")
     async def signout(self, api: ApiClient, token: SessionToken) -> Redirect:
         await api.call("POST", "/api/users/signout", token)
-        return Redirect("/", cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0)])
+        return Redirect("/", cookies=[ended_session_cookie()])
 
 
 class TicketPages(Controller):
