@@ -74,6 +74,8 @@ async def test_the_document_lists_what_the_service_sends_and_receives(service: s
         }
 
     assert (subjects("send"), subjects("receive")) == EXPECTED[service]
+    # What the service's own events.py subscribes to is what the topology names it for.
+    assert app.state.platform.bus.consuming == EXPECTED[service][1]
     # Every message has its payload schema, with the entity id and version required.
     for name, message in document["components"]["messages"].items():
         schema = document["components"]["schemas"][message["payload"]["$ref"].rsplit("/", 1)[1]]

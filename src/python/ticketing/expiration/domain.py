@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import structlog
-from arq import Retry
 
 from ticketing.shared import events
 from ticketing.shared.jobs import Jobs
@@ -26,14 +25,15 @@ async def schedule(jobs: Jobs, order: events.OrderCreated) -> None:
         log.info("expiry already scheduled", order_id=order.id)
 
 
-async def expire(platform: Platform, order_id: str, version: int, attempt: int) -> None:
-    """Announce the end of the window. If the broker cannot take it, the job is retried
-    later (it stays in Redis), so the event is never dropped; orders ignores a repeat."""
+async def expire(platform: Platform, order_id: str, version: int) -> None:
+    """Announce the end of the window. Expiration keeps no database, so its job in Redis is
+    its outbox: the job runs until the broker confirms the event (``retry_delay`` apart), so
+    the event is never dropped; its message id makes a repeat recognisable to orders."""
     complete = events.ExpirationComplete(id=order_id, version=version)
-    try:
-        await platform.bus.publish_raw(
-            complete.SUBJECT, events.encode(complete), f"expire-{order_id}"
-        )
-    except Exception as exc:
-        log.warning("cannot announce expiry yet; retrying", order_id=order_id, error=repr(exc))
-        raise Retry(defer=min(2**attempt, 30)) from exc
+    await platform.bus.publish(complete, message_id=f"expire-{order_id}")
+
+
+def retry_delay(attempt: int) -> int:
+    """Seconds before the ``attempt``-th try of a job whose event could not go out: doubling,
+    at most 30, so a broker outage is outlasted without hammering it."""
+    return min(2**attempt, 30)

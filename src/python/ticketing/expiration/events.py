@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
+from arq import Retry
 from arq.worker import func
 
 from ticketing.expiration import domain
@@ -12,10 +14,16 @@ from ticketing.shared import events
 from ticketing.shared.jobs import Jobs
 from ticketing.shared.platform import Platform
 
+log = structlog.get_logger(__name__)
+
 
 def subscribe(platform: Platform[ExpirationSettings]) -> Jobs:
     async def expire(ctx: dict[str, Any], order_id: str, version: int) -> None:
-        await domain.expire(platform, order_id, version, attempt=ctx["job_try"])
+        try:
+            await domain.expire(platform, order_id, version)
+        except Exception as exc:  # the job stays in Redis and runs again later
+            log.warning("cannot announce expiry yet; retrying", order_id=order_id, error=repr(exc))
+            raise Retry(defer=domain.retry_delay(ctx["job_try"])) from exc
 
     settings = platform.settings
     jobs = Jobs(

@@ -1,5 +1,7 @@
-"""AsyncAPI 3.0 document of what a service publishes and consumes, from the topology and the
-msgspec schemas (FastStream cannot derive schemas from msgspec Structs yet, faststream#2101).
+"""What the event topology declared in ``events`` documents: the AsyncAPI 3.0 document of what
+a service publishes and consumes (from the topology and the msgspec schemas: FastStream cannot
+derive schemas from msgspec Structs yet, faststream#2101), and the bus's edges of the README's
+architecture diagram.
 """
 
 from __future__ import annotations
@@ -7,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ticketing.shared import events
-from ticketing.shared.messaging import CONSUMERS, PUBLISHERS, queue_name
+from ticketing.shared.messaging import queue_name
 
 
 def document(service: str, exchange: str, broker_url: str) -> dict[str, Any]:
@@ -15,8 +17,8 @@ def document(service: str, exchange: str, broker_url: str) -> dict[str, Any]:
     operations: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     for subject, event_type in events.BY_SUBJECT.items():
-        sends = PUBLISHERS[subject] == service
-        receives = service in CONSUMERS[subject]
+        sends = service == event_type.PUBLISHER
+        receives = service in event_type.CONSUMERS
         if not (sends or receives):
             continue
         name = event_type.__name__
@@ -76,3 +78,31 @@ def _refs_to_components(node: Any) -> Any:
     if isinstance(node, list):
         return [_refs_to_components(v) for v in node]
     return node
+
+
+def _labels(subjects: list[str]) -> str:
+    """``ticket.created / updated``; ``ticket.*`` where every subject of a kind is meant."""
+    kinds: dict[str, list[str]] = {}
+    for subject in subjects:
+        kind, _, action = subject.partition(".")
+        kinds.setdefault(kind, []).append(action)
+    every = {
+        kind: sum(e.SUBJECT.startswith(f"{kind}.") for e in events.ALL_EVENTS) for kind in kinds
+    }
+    return ", ".join(
+        f"{kind}.*" if len(actions) == every[kind] > 1 else f"{kind}." + " / ".join(actions)
+        for kind, actions in kinds.items()
+    )
+
+
+def diagram_edges() -> list[str]:
+    """The mermaid lines of who publishes what to the bus and who consumes what from it."""
+    publishers: dict[str, list[str]] = {}
+    consumers: dict[str, list[str]] = {}
+    for event in events.ALL_EVENTS:
+        publishers.setdefault(event.PUBLISHER, []).append(event.SUBJECT)
+        for service in event.CONSUMERS:
+            consumers.setdefault(service, []).append(event.SUBJECT)
+    return [f"{s} -- {_labels(subjects)} --> bus" for s, subjects in publishers.items()] + [
+        f"bus -- {_labels(subjects)} --> {s}" for s, subjects in consumers.items()
+    ]

@@ -1,6 +1,9 @@
 """Event schemas: the only contract between services.
 
-One msgspec Struct per event, its RabbitMQ routing key in ``SUBJECT`` beside it. Every payload
+One msgspec Struct per event, and beside it the whole of its topology: its RabbitMQ routing key
+(``SUBJECT``), the service that publishes it (``PUBLISHER``) and the services that consume it
+(``CONSUMERS``). The broker's queues, each service's AsyncAPI document and the README's diagram
+derive from these; a service may subscribe only to what names it a consumer. Every payload
 carries the id of the entity it is about and that entity's version after the change, which is
 what consumers use to apply events in order and to recognise duplicates.
 """
@@ -33,38 +36,50 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Fal
     """Base of every event. ``id`` is the entity id, ``version`` its version after the change."""
 
     SUBJECT: ClassVar[str]
+    PUBLISHER: ClassVar[str]
+    CONSUMERS: ClassVar[tuple[str, ...]]
     id: Annotated[str, msgspec.Meta(min_length=1)]
     version: Annotated[int, msgspec.Meta(ge=0)]
 
 
-class TicketCreated(Event, frozen=True, kw_only=True):
+class TicketListed(Event, frozen=True, kw_only=True):
+    """What the tickets service says of a ticket when it is listed or changes."""
+
+    PUBLISHER: ClassVar[str] = "tickets"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders", "moderation")
+    title: str
+    price: Decimal
+    user_id: str
+    status: TicketStatus = TicketStatus.WAITING_MODERATION
+
+
+class TicketCreated(TicketListed, frozen=True, kw_only=True):
     SUBJECT: ClassVar[str] = "ticket.created"
-    title: str
-    price: Decimal
-    user_id: str
-    status: TicketStatus = TicketStatus.WAITING_MODERATION
 
 
-class TicketUpdated(Event, frozen=True, kw_only=True):
+class TicketUpdated(TicketListed, frozen=True, kw_only=True):
     SUBJECT: ClassVar[str] = "ticket.updated"
-    title: str
-    price: Decimal
-    user_id: str
     order_id: str | None = None
-    status: TicketStatus = TicketStatus.WAITING_MODERATION
     title_changed: bool = True
 
 
-class TicketApproved(Event, frozen=True, kw_only=True):
-    """Moderation's verdict. ``version`` is the ticket version that was screened."""
+class Verdict(Event, frozen=True, kw_only=True):
+    """Moderation's verdict on a ticket. ``version`` is the ticket version that was screened."""
 
+    PUBLISHER: ClassVar[str] = "moderation"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("tickets", "orders")
+    STATUS: ClassVar[TicketStatus]  # what the verdict makes the ticket
+    case_id: str
+
+
+class TicketApproved(Verdict, frozen=True, kw_only=True):
     SUBJECT: ClassVar[str] = "ticket.approved"
-    case_id: str
+    STATUS: ClassVar[TicketStatus] = TicketStatus.APPROVED
 
 
-class TicketRejected(Event, frozen=True, kw_only=True):
+class TicketRejected(Verdict, frozen=True, kw_only=True):
     SUBJECT: ClassVar[str] = "ticket.rejected"
-    case_id: str
+    STATUS: ClassVar[TicketStatus] = TicketStatus.REJECTED
     reason: str
 
 
@@ -76,6 +91,8 @@ class OrderTicket(msgspec.Struct, frozen=True, kw_only=True):
 
 class OrderCreated(Event, frozen=True, kw_only=True):
     SUBJECT: ClassVar[str] = "order.created"
+    PUBLISHER: ClassVar[str] = "orders"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("tickets", "payments", "expiration")
     status: OrderStatus
     user_id: str
     expires_at: datetime
@@ -84,6 +101,8 @@ class OrderCreated(Event, frozen=True, kw_only=True):
 
 class OrderCancelled(Event, frozen=True, kw_only=True):
     SUBJECT: ClassVar[str] = "order.cancelled"
+    PUBLISHER: ClassVar[str] = "orders"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("tickets", "payments")
     ticket_id: str
 
 
@@ -92,6 +111,8 @@ class OrderCompleted(Event, frozen=True, kw_only=True):
     Of order.completed and order.cancelled exactly one happens to an order."""
 
     SUBJECT: ClassVar[str] = "order.completed"
+    PUBLISHER: ClassVar[str] = "orders"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("payments",)
     payment_id: str
 
 
@@ -99,12 +120,16 @@ class ExpirationComplete(Event, frozen=True, kw_only=True):
     """The reservation window of order ``id`` (at ``version``) has passed."""
 
     SUBJECT: ClassVar[str] = "expiration.complete"
+    PUBLISHER: ClassVar[str] = "expiration"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
 
 
 class PaymentAuthorized(Event, frozen=True, kw_only=True):
     """Payment ``id`` holds the price of order ``order_id`` on the buyer's card (not captured)."""
 
     SUBJECT: ClassVar[str] = "payment.authorized"
+    PUBLISHER: ClassVar[str] = "payments"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
     order_id: str
 
 
@@ -126,6 +151,14 @@ E = TypeVar("E", bound=Event)
 
 class MalformedEvent(ValueError):
     """A payload that does not match its event schema (a poison message)."""
+
+
+def from_attributes(event_type: type[E], source: object, **given: Any) -> E:
+    """The event read off ``source`` (a document): each field from its attribute of the same
+    name, unless ``given``."""
+    names = (f.name for f in msgspec.structs.fields(event_type) if f.name not in given)
+    found = {name: getattr(source, name) for name in names if hasattr(source, name)}
+    return msgspec.convert(found | given, event_type)
 
 
 def encode(event: Event) -> bytes:

@@ -30,7 +30,7 @@ Counters per subject: published, consumed, retried and dead-lettered events.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -48,30 +48,6 @@ from ticketing.shared.faults import is_transient
 from ticketing.shared.telemetry import Telemetry
 
 log = structlog.get_logger(__name__)
-
-# Who consumes what (DESIGN.md, "Events"). Queues exist for exactly these pairs.
-CONSUMERS: Mapping[str, tuple[str, ...]] = {
-    events.TicketCreated.SUBJECT: ("orders", "moderation"),
-    events.TicketUpdated.SUBJECT: ("orders", "moderation"),
-    events.TicketApproved.SUBJECT: ("tickets", "orders"),
-    events.TicketRejected.SUBJECT: ("tickets", "orders"),
-    events.OrderCreated.SUBJECT: ("tickets", "payments", "expiration"),
-    events.OrderCancelled.SUBJECT: ("tickets", "payments"),
-    events.OrderCompleted.SUBJECT: ("payments",),
-    events.ExpirationComplete.SUBJECT: ("orders",),
-    events.PaymentAuthorized.SUBJECT: ("orders",),
-}
-PUBLISHERS: Mapping[str, str] = {
-    events.TicketCreated.SUBJECT: "tickets",
-    events.TicketUpdated.SUBJECT: "tickets",
-    events.TicketApproved.SUBJECT: "moderation",
-    events.TicketRejected.SUBJECT: "moderation",
-    events.OrderCreated.SUBJECT: "orders",
-    events.OrderCancelled.SUBJECT: "orders",
-    events.OrderCompleted.SUBJECT: "orders",
-    events.ExpirationComplete.SUBJECT: "expiration",
-    events.PaymentAuthorized.SUBJECT: "payments",
-}
 
 MAX_ATTEMPTS = 40  # failures other than outages, before a message is parked in ``.dead``
 ATTEMPT_HEADER = "x-ticketing-attempt"  # failures counted toward MAX_ATTEMPTS
@@ -101,10 +77,11 @@ class Route:
 
 
 def routes(exchange: str) -> list[Route]:
+    """A queue for every (consumer, subject) pair that ``events`` declares."""
     return [
-        Route(service, subject, queue_name(exchange, service, subject))
-        for subject, services in CONSUMERS.items()
-        for service in services
+        Route(service, event.SUBJECT, queue_name(exchange, service, event.SUBJECT))
+        for event in events.ALL_EVENTS
+        for service in event.CONSUMERS
     ]
 
 
@@ -150,6 +127,7 @@ class Bus:
         self.retry_delay_ms = retry_delay_ms
         self.max_retry_delay_ms = max_retry_delay_ms
         self.waits: Counter[str] = Counter()  # transient failures per queue, since start
+        self.consuming: set[str] = set()  # the subjects subscribed to
         # Publisher confirms: a publish returns only once the broker has the message.
         confirmed = Channel(publisher_confirms=True)
         self.broker = RabbitBroker(
@@ -192,8 +170,20 @@ class Bus:
             await self.broker.declare_queue(_delay_queue(route.queue))
             await self.broker.declare_queue(RabbitQueue(f"{route.queue}.dead", durable=True))
 
+    def check_publisher(self, event: Event) -> None:
+        """Only the service ``events`` names as an event's publisher may publish it."""
+        if self.service != event.PUBLISHER:
+            raise ValueError(f"{self.service} is not the publisher of {event.SUBJECT}")
+
+    async def publish(self, event: Event, message_id: str) -> None:
+        """Publish ``event`` under its own subject and wait for the broker's confirm. Services
+        with a database publish through their outbox instead, in the change's transaction."""
+        self.check_publisher(event)
+        await self.publish_raw(event.SUBJECT, events.encode(event), message_id)
+
     async def publish_raw(self, subject: str, body: bytes, message_id: str) -> None:
-        """Publish and wait for the broker's confirm; raise if it could not be routed."""
+        """Send bytes already encoded from an event (the outbox's rows; a poison message in a
+        test) and wait for the broker's confirm; raise if no queue took them."""
         result = await self.broker.publish(
             body,
             exchange=self.exchange,
@@ -211,9 +201,10 @@ class Bus:
     def subscribe(self, event_type: type[E], handler: Handler[E]) -> None:
         """Consume ``event_type`` into ``handler``; must be called before ``start``."""
         subject = event_type.SUBJECT
-        if self.service not in CONSUMERS.get(subject, ()):
-            raise ValueError(f"{self.service} is not a consumer of {subject} in CONSUMERS")
+        if self.service not in event_type.CONSUMERS:
+            raise ValueError(f"{self.service} is not a consumer of {subject} in events")
         queue = queue_name(self.exchange_name, self.service, subject)
+        self.consuming.add(subject)
 
         @self.broker.subscriber(
             _main_queue(queue, subject), self.exchange, ack_policy=AckPolicy.MANUAL

@@ -60,6 +60,7 @@ class Outbox:
     # --- writing, inside the caller's transaction -------------------------------------------
 
     async def add_event(self, event: events.Event, session: AsyncClientSession) -> str:
+        self._bus.check_publisher(event)
         return await self._add("event", event.SUBJECT, events.encode(event), session)
 
     async def grant(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:

@@ -48,12 +48,12 @@ class EventTap:
 
 
 async def inject(isolated: dict[str, Any], *published: events.Event) -> None:
-    """Publish events as their publishing service would (with confirms)."""
-    bus = Bus(isolated["rabbitmq_url"], isolated["event_exchange"], "test")
-    await bus.broker.connect()
-    await bus.declare_topology()
-    try:
-        for event in published:
-            await bus.publish_raw(event.SUBJECT, events.encode(event), str(uuid4()))
-    finally:
-        await bus.stop()
+    """Publish events as their publishing services would (with confirms)."""
+    for event in published:
+        bus = Bus(isolated["rabbitmq_url"], isolated["event_exchange"], event.PUBLISHER)
+        await bus.broker.connect()
+        await bus.declare_topology()
+        try:
+            await bus.publish(event, message_id=str(uuid4()))
+        finally:
+            await bus.stop()

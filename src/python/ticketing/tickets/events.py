@@ -14,7 +14,7 @@ def subscribe(platform: Platform) -> None:
     async def on_order_cancelled(event: events.OrderCancelled) -> None:
         await domain.release(platform, event)
 
-    async def on_verdict(event: events.TicketApproved | events.TicketRejected) -> None:
+    async def on_verdict(event: events.Verdict) -> None:
         await domain.apply_verdict(platform, event)
 
     platform.bus.subscribe(events.OrderCreated, on_order_created)

@@ -35,7 +35,7 @@ async def test_a_parked_event_is_listed_and_applied_once_replayed(
     await orders.start()
     queue = queue_name(exchange, "orders", CREATED.SUBJECT)
     try:
-        await tickets.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "parked-1")
+        await tickets.publish(CREATED, message_id="parked-1")
         for _ in range(100):
             if (await deadletters.count(url, exchange, "orders"))[queue]:
                 break

@@ -51,7 +51,7 @@ async def dead_letters(bus: Bus, exchange: str, service: str, subject: str) -> l
 async def test_an_event_published_before_its_consumer_started_is_delivered(
     isolated: dict[str, Any], tickets_bus: Bus
 ) -> None:
-    await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-1")
+    await tickets_bus.publish(CREATED, message_id="m-1")
     received: asyncio.Queue[events.TicketCreated] = asyncio.Queue()
     orders = await start_orders_bus(isolated, received.put)
     try:
@@ -74,7 +74,7 @@ async def test_retry_later_redelivers_until_the_handler_accepts(
 
     orders = await start_orders_bus(isolated, handler)
     try:
-        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-2")
+        await tickets_bus.publish(CREATED, message_id="m-2")
         await asyncio.wait_for(done.wait(), 15)
         assert len(attempts) == 3
         await asyncio.sleep(1.5)  # acknowledged: no fourth delivery
@@ -94,7 +94,7 @@ async def test_a_malformed_payload_goes_to_the_dead_letter_queue_untouched(
     orders = await start_orders_bus(isolated, handler)
     try:
         await tickets_bus.publish_raw(CREATED.SUBJECT, b'{"id": 5}', "poison")
-        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "good")
+        await tickets_bus.publish(CREATED, message_id="good")
         for _ in range(50):
             if calls:
                 break
@@ -121,7 +121,7 @@ async def test_a_handler_that_keeps_failing_ends_in_the_dead_letter_queue(
 
     orders = await start_orders_bus(isolated, handler)
     try:
-        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-3")
+        await tickets_bus.publish(CREATED, message_id="m-3")
         dead: list[bytes] = []
         for _ in range(50):
             dead = await dead_letters(
@@ -152,7 +152,7 @@ async def test_an_unavailable_dependency_is_waited_for_beyond_the_attempt_limit(
 
     orders = await start_orders_bus(isolated, handler, retry_delay_ms=5, max_retry_delay_ms=20)
     try:
-        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-4")
+        await tickets_bus.publish(CREATED, message_id="m-4")
         await asyncio.wait_for(done.wait(), 60)
         assert calls == failures + 1
         parked = await deadletters.count(
@@ -182,7 +182,7 @@ async def test_a_broker_holding_the_previous_topology_takes_the_new_one(
     received: asyncio.Queue[events.TicketCreated] = asyncio.Queue()
     orders = await start_orders_bus(isolated, received.put)
     try:
-        await tickets_bus.publish_raw(CREATED.SUBJECT, events.encode(CREATED), "m-5")
+        await tickets_bus.publish(CREATED, message_id="m-5")
         assert await asyncio.wait_for(received.get(), 10) == CREATED
     finally:
         await orders.stop()
@@ -208,3 +208,9 @@ def test_a_service_cannot_subscribe_to_an_event_it_is_not_listed_for() -> None:
     bus = Bus("amqp://guest:guest@127.0.0.1:5672/", "unused", "auth")
     with pytest.raises(ValueError, match=r"auth is not a consumer of ticket\.created"):
         bus.subscribe(events.TicketCreated, lambda e: asyncio.sleep(0))
+
+
+async def test_a_service_cannot_publish_an_event_it_is_not_the_publisher_of() -> None:
+    bus = Bus("amqp://guest:guest@127.0.0.1:5672/", "unused", "orders")
+    with pytest.raises(ValueError, match=r"orders is not the publisher of ticket\.created"):
+        await bus.publish(CREATED, message_id="m-0")  # refused before anything is sent
