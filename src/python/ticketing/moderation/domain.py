@@ -14,9 +14,9 @@ from ticketing.moderation import classifier
 from ticketing.moderation.models import Case, CaseStatus
 from ticketing.moderation.settings import ModerationSettings
 from ticketing.shared import events
-from ticketing.shared.errors import Conflict, NotFound
+from ticketing.shared.errors import Conflict
 from ticketing.shared.jobs import Jobs
-from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
+from ticketing.shared.persistence import DuplicateKeyError, StaleVersion, found
 from ticketing.shared.platform import Platform
 
 SCREEN_JOB = "screen_case"
@@ -77,8 +77,7 @@ async def decide(
             return
         await platform.outbox.add_event(verdict, session)
 
-    await platform.db.atomically(write)
-    await platform.outbox.flush_soon()
+    await platform.commit(write)
     return case
 
 
@@ -86,10 +85,7 @@ async def decide(
 
 
 async def get(case_id: str) -> Case:
-    case = await Case.get(case_id)
-    if case is None:
-        raise NotFound(f"no moderation case {case_id}")
-    return case
+    return await found(Case, case_id, "moderation case")
 
 
 async def search(status: CaseStatus | None, limit: int, offset: int) -> list[Case]:

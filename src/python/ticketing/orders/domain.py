@@ -4,7 +4,9 @@ completing, and keeping the ticket replica in version order."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Literal
 
 from prometheus_client import Counter
@@ -12,11 +14,11 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing.orders.models import Order, TicketReplica
 from ticketing.shared import events
-from ticketing.shared.errors import Conflict, Forbidden, NotFound
+from ticketing.shared.errors import Conflict, Forbidden
 from ticketing.shared.events import OrderStatus, TicketStatus
 from ticketing.shared.messaging import RetryLater
 from ticketing.shared.permissions import RelationTuple
-from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
+from ticketing.shared.persistence import DuplicateKeyError, StaleVersion, found
 from ticketing.shared.platform import Platform
 from ticketing.shared.replicas import apply_next, insert_once
 
@@ -31,9 +33,7 @@ def counted(platform: Platform, outcome: Outcome) -> None:
 
 
 async def place(platform: Platform, user_id: str, ticket_id: str, window: timedelta) -> Order:
-    ticket = await TicketReplica.get(ticket_id)
-    if ticket is None:
-        raise NotFound(f"no ticket {ticket_id}")
+    ticket = await found(TicketReplica, ticket_id, "ticket")
     if await platform.permissions.check("Ticket", ticket_id, "edit", user_id):
         raise Forbidden("you cannot order your own ticket")
     if ticket.status != TicketStatus.APPROVED:
@@ -58,11 +58,10 @@ async def place(platform: Platform, user_id: str, ticket_id: str, window: timede
         )
 
     try:
-        await platform.db.atomically(write)
+        await platform.commit(write)
     except DuplicateKeyError:  # the partial unique index: another open order holds it
         raise Conflict("the ticket is reserved by another order") from None
     counted(platform, "placed")
-    await platform.outbox.flush_soon()
     return order
 
 
@@ -78,10 +77,7 @@ def created_event(order: Order, seller_id: str) -> events.OrderCreated:
 
 
 async def get(order_id: str) -> Order:
-    order = await Order.get(order_id)
-    if order is None:
-        raise NotFound(f"no order {order_id}")
-    return order
+    return await found(Order, order_id, "order")
 
 
 async def get_for(platform: Platform, user_id: str, order_id: str, permit: str) -> Order:
@@ -95,29 +91,42 @@ async def of_user(user_id: str) -> list[Order]:
     return await Order.find(Order.user_id == user_id).sort("+created_at").to_list()
 
 
+# An order leaves ``created`` once, so a compare-and-set lost to another writer finds it
+# decided at the second look; the bound only keeps a bug from looping for ever.
+LOOKS = 3
+
+
+def cancelled_event(order: Order) -> events.Event:
+    return events.OrderCancelled(id=order.id, version=order.version, ticket_id=order.ticket_id)
+
+
+async def _save(
+    platform: Platform,
+    order: Order,
+    announce: Callable[[Order], events.Event],
+    session: AsyncClientSession,
+) -> None:
+    await order.save_versioned(session)
+    await platform.outbox.add_event(announce(order), session)
+
+
 async def cancel(platform: Platform, order: Order, outcome: Outcome = "cancelled") -> Order:
     """Cancel unless complete (``outcome`` says why, for the metric); cancelling a cancelled
     order changes nothing."""
-    if order.status == OrderStatus.COMPLETE:
-        raise Conflict("a completed order cannot be cancelled")
-    if order.status == OrderStatus.CANCELLED:
+    for _ in range(LOOKS):
+        if order.status == OrderStatus.COMPLETE:
+            raise Conflict("a completed order cannot be cancelled")
+        if order.status == OrderStatus.CANCELLED:
+            return order
+        order.status = OrderStatus.CANCELLED
+        try:
+            await platform.commit(partial(_save, platform, order, cancelled_event))
+        except StaleVersion:  # paid or expired meanwhile: look again
+            order = await get(order.id)
+            continue
+        counted(platform, outcome)
         return order
-    order.status = OrderStatus.CANCELLED
-
-    async def write(session: AsyncClientSession) -> None:
-        await order.save_versioned(session)
-        cancelled = events.OrderCancelled(
-            id=order.id, version=order.version, ticket_id=order.ticket_id
-        )
-        await platform.outbox.add_event(cancelled, session)
-
-    try:
-        await platform.db.atomically(write)
-    except StaleVersion:  # paid or expired meanwhile: look again
-        return await cancel(platform, await get(order.id), outcome)
-    counted(platform, outcome)
-    await platform.outbox.flush_soon()
-    return order
+    raise Conflict("the order keeps changing; try again")
 
 
 async def expire(platform: Platform, event: events.ExpirationComplete) -> None:
@@ -138,43 +147,33 @@ async def complete(platform: Platform, event: events.PaymentAuthorized) -> None:
     """Complete the order with this authorised payment, by a compare-and-set on the version
     of an order read as created and unexpired: of completing and cancelling (by the buyer or
     expiry) exactly one wins, and payments captures or releases the money accordingly."""
-    order = await Order.get(event.order_id)
-    if order is None:
-        raise RetryLater(f"order {event.order_id} not found")
-    if not accepts_payment(order, datetime.now(UTC)):
-        if order.status == OrderStatus.CREATED:  # authorised too late: the window has passed
-            await cancel(platform, order, "expired")
-        return  # cancelled (payments releases the card), or complete already
-    order.status, order.payment_id = OrderStatus.COMPLETE, event.id
+    for _ in range(LOOKS):
+        order = await Order.get(event.order_id)
+        if order is None:
+            raise RetryLater(f"order {event.order_id} not found")
+        if not accepts_payment(order, datetime.now(UTC)):
+            if order.status == OrderStatus.CREATED:  # authorised too late: the window passed
+                await cancel(platform, order, "expired")
+            return  # cancelled (payments releases the card), or complete already
+        order.status, order.payment_id = OrderStatus.COMPLETE, event.id
 
-    async def write(session: AsyncClientSession) -> None:
-        await order.save_versioned(session)
-        completed = events.OrderCompleted(id=order.id, version=order.version, payment_id=event.id)
-        await platform.outbox.add_event(completed, session)
+        def completed(saved: Order) -> events.Event:
+            return events.OrderCompleted(id=saved.id, version=saved.version, payment_id=event.id)
 
-    try:
-        await platform.db.atomically(write)
-    except StaleVersion:  # cancelled or expired meanwhile: decide again
-        await complete(platform, event)
+        try:
+            await platform.commit(partial(_save, platform, order, completed))
+        except StaleVersion:  # cancelled or expired meanwhile: decide again
+            continue
+        counted(platform, "completed")
         return
-    counted(platform, "completed")
-    await platform.outbox.flush_soon()
+    raise RetryLater(f"order {event.order_id} keeps changing")
 
 
 # --- the ticket replica ----------------------------------------------------------------------
 
 
 async def add_ticket(event: events.TicketCreated) -> None:
-    await insert_once(
-        TicketReplica(
-            id=event.id,
-            version=event.version,
-            title=event.title,
-            price=event.price,
-            user_id=event.user_id,
-            status=event.status,
-        )
-    )
+    await insert_once(TicketReplica.model_validate(event, from_attributes=True))
 
 
 async def update_ticket(event: events.TicketUpdated) -> None:
@@ -182,14 +181,12 @@ async def update_ticket(event: events.TicketUpdated) -> None:
     await apply_next(TicketReplica, event, changes)
 
 
-async def apply_verdict(event: events.TicketApproved | events.TicketRejected) -> None:
+async def apply_verdict(event: events.Verdict) -> None:
     """A verdict on the replica's current version sets its status at once; on an older one
     it is moot, and the ticket.updated that follows every verdict carries the status anyway."""
     replica = await TicketReplica.get(event.id)
     if replica is None or event.version > replica.version:
         raise RetryLater(f"ticket {event.id} version {event.version} not in the replica yet")
-    approved = isinstance(event, events.TicketApproved)
-    status = TicketStatus.APPROVED if approved else TicketStatus.REJECTED
     await TicketReplica.find_one(
         TicketReplica.id == event.id, TicketReplica.version == event.version
-    ).update({"$set": {"status": status}})
+    ).update({"$set": {"status": event.STATUS}})

@@ -13,10 +13,10 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from ticketing.payments.charges import Stripe
 from ticketing.payments.models import SETTLING, OrderReplica, Payment, PaymentStatus
 from ticketing.shared import events
-from ticketing.shared.errors import Conflict, DomainError, Forbidden, NotFound, PaymentDeclined
+from ticketing.shared.errors import Conflict, DomainError, Forbidden, PaymentDeclined
 from ticketing.shared.events import OrderStatus
 from ticketing.shared.permissions import RelationTuple
-from ticketing.shared.persistence import DuplicateKeyError
+from ticketing.shared.persistence import DuplicateKeyError, found
 from ticketing.shared.platform import Platform
 from ticketing.shared.replicas import apply_next, insert_once
 
@@ -27,9 +27,7 @@ async def pay(
     platform: Platform, charges: Stripe, user_id: str, order_id: str, token: str
 ) -> Payment:
     """Authorise the order's price on the card and announce it; orders decides the rest."""
-    order = await OrderReplica.get(order_id)
-    if order is None:
-        raise NotFound(f"no order {order_id}")
+    order = await found(OrderReplica, order_id, "order")
     if not await platform.permissions.check("Order", order_id, "edit", user_id):
         raise Forbidden("only the order's owner may pay for it")
     if order.status == OrderStatus.CANCELLED:
@@ -74,10 +72,9 @@ async def pay(
             await platform.outbox.add_event(announced, session)
 
     try:
-        await platform.db.atomically(write)
+        await platform.commit(write)
     except DuplicateKeyError:  # a concurrent request for the same attempt recorded it first
         raise Conflict("the order is paid already") from None
-    await platform.outbox.flush_soon()
     if payment.status == PaymentStatus.VOIDING:
         await settle_now(charges, payment)
         raise Conflict("the order was cancelled")
@@ -85,9 +82,7 @@ async def pay(
 
 
 async def get(platform: Platform, user_id: str, payment_id: str) -> Payment:
-    payment = await Payment.get(payment_id)
-    if payment is None:
-        raise NotFound(f"no payment {payment_id}")
+    payment = await found(Payment, payment_id, "payment")
     if not await platform.permissions.check("Payment", payment_id, "view", user_id):
         raise Forbidden("only the payer and the ticket's owner may see a payment")
     return payment

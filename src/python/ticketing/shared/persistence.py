@@ -12,13 +12,17 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
+from ticketing.shared.errors import NotFound
+
 T = TypeVar("T")
+D = TypeVar("D", bound=Document)
 
 __all__ = [
     "Database",
     "DuplicateKeyError",
     "StaleVersion",
     "VersionedDocument",
+    "found",
 ]
 
 
@@ -50,6 +54,14 @@ class VersionedDocument(Document):
         if result.matched_count != 1:
             self.version = expected
             raise StaleVersion(f"{type(self).__name__} {self.id} changed since version {expected}")
+
+
+async def found(kind: type[D], document_id: str, name: str) -> D:
+    """The ``kind`` document with this id; ``NotFound`` ("no ticket t1") if there is none."""
+    document = await kind.get(document_id)
+    if document is None:
+        raise NotFound(f"no {name} {document_id}")
+    return document
 
 
 class Database:

@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 import structlog
 from beanie import Document
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing.shared.identity import EmbeddedIdentity, IdentityPort
 from ticketing.shared.messaging import Bus
@@ -27,6 +28,7 @@ log = structlog.get_logger(__name__)
 
 Check = Callable[[], Awaitable[object]]
 S = TypeVar("S", bound=ServiceSettings)
+T = TypeVar("T")
 
 
 class Platform(Generic[S]):
@@ -96,6 +98,13 @@ class Platform(Generic[S]):
 
         self.on_start(start)
         self.on_stop(stop)
+
+    async def commit(self, change: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+        """Write a change and what it causes (outbox rows, grants) in one transaction, then
+        deliver what it caused at once if the broker lets us; the relay retries otherwise."""
+        result = await self.db.atomically(change)
+        await self.outbox.flush_soon()
+        return result
 
     async def open_stores(self) -> None:
         """Connect the database and the identity and permission engines (no bus, no relay):

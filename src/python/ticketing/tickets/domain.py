@@ -14,10 +14,10 @@ from bson import Decimal128
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing.shared import events
-from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ticketing.shared.errors import Conflict, Forbidden, InvalidInput
 from ticketing.shared.messaging import RetryLater
 from ticketing.shared.permissions import RelationTuple
-from ticketing.shared.persistence import StaleVersion
+from ticketing.shared.persistence import StaleVersion, found
 from ticketing.shared.platform import Platform
 from ticketing.tickets.models import Ticket
 
@@ -70,16 +70,7 @@ def checked_price(price: str) -> Decimal:
 
 
 def updated_event(ticket: Ticket, title_changed: bool) -> events.TicketUpdated:
-    return events.TicketUpdated(
-        id=ticket.id,
-        version=ticket.version,
-        title=ticket.title,
-        price=ticket.price,
-        user_id=ticket.user_id,
-        order_id=ticket.order_id,
-        status=ticket.status,
-        title_changed=title_changed,
-    )
+    return events.from_attributes(events.TicketUpdated, ticket, title_changed=title_changed)
 
 
 async def create(platform: Platform, user_id: str, title: str, price: str) -> Ticket:
@@ -87,30 +78,19 @@ async def create(platform: Platform, user_id: str, title: str, price: str) -> Ti
 
     async def write(session: AsyncClientSession) -> None:
         await ticket.insert(session=session)
-        created = events.TicketCreated(
-            id=ticket.id,
-            version=ticket.version,
-            title=ticket.title,
-            price=ticket.price,
-            user_id=ticket.user_id,
-            status=ticket.status,
-        )
+        created = events.from_attributes(events.TicketCreated, ticket)
         await platform.outbox.add_event(created, session)
         await platform.outbox.grant(
             [RelationTuple("Ticket", ticket.id, "owners", user_id)], session
         )
 
-    await platform.db.atomically(write)
+    await platform.commit(write)
     platform.metrics.counter("ticketing_tickets_listed", "Tickets listed").inc()
-    await platform.outbox.flush_soon()
     return ticket
 
 
 async def get(ticket_id: str) -> Ticket:
-    ticket = await Ticket.get(ticket_id)
-    if ticket is None:
-        raise NotFound(f"no ticket {ticket_id}")
-    return ticket
+    return await found(Ticket, ticket_id, "ticket")
 
 
 class Sort(StrEnum):
@@ -230,10 +210,9 @@ async def update(
         await platform.outbox.add_event(updated_event(ticket, title_changed), session)
 
     try:
-        await platform.db.atomically(write)
+        await platform.commit(write)
     except StaleVersion:
         raise Conflict("the ticket changed while you were editing it; reload and retry") from None
-    await platform.outbox.flush_soon()
     return ticket
 
 
@@ -242,8 +221,7 @@ async def _save_and_announce(platform: Platform, ticket: Ticket) -> None:
         await ticket.save_versioned(session)
         await platform.outbox.add_event(updated_event(ticket, title_changed=False), session)
 
-    await platform.db.atomically(write)
-    await platform.outbox.flush_soon()
+    await platform.commit(write)
 
 
 async def reserve(platform: Platform, event: events.OrderCreated) -> None:
@@ -266,15 +244,12 @@ async def release(platform: Platform, event: events.OrderCancelled) -> None:
     await _save_and_announce(platform, ticket)
 
 
-async def apply_verdict(
-    platform: Platform, event: events.TicketApproved | events.TicketRejected
-) -> None:
+async def apply_verdict(platform: Platform, event: events.Verdict) -> None:
     ticket = await get(event.id)
     if event.version != ticket.title_version:
         return  # a verdict on a title that has since changed: the new title is being screened
-    approved = isinstance(event, events.TicketApproved)
-    status = events.TicketStatus.APPROVED if approved else events.TicketStatus.REJECTED
-    reason = None if isinstance(event, events.TicketApproved) else event.reason
+    status = event.STATUS
+    reason = event.reason if isinstance(event, events.TicketRejected) else None
     if (ticket.status, ticket.status_reason) == (status, reason):
         return  # a duplicate
     ticket.status, ticket.status_reason = status, reason
