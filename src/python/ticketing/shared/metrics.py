@@ -8,15 +8,12 @@ route templates (``/api/orders/{order_id:str}``), never raw paths; subjects; job
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 import structlog
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from opentelemetry import trace
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.metrics import MetricWrapperBase
@@ -94,37 +91,6 @@ class Metrics:
 
         await asyncio.gather(*(run(read) for read in self._probes))
         return generate_latest(self.registry)
-
-    def middleware(self, app: ASGIApp) -> ASGIApp:
-        """Count and time every routed request by its route template, and name its server span
-        after the template too (the span starts before routing, with the raw path)."""
-
-        async def observe(scope: Scope, receive: Receive, send: Send) -> None:
-            route = scope.get("path_template", "")
-            method = str(scope.get("method", ""))  # none for a websocket
-            if scope["type"] != "http" or route in UNOBSERVED:
-                await app(scope, receive, send)
-                return
-            span = trace.get_current_span()
-            if span.is_recording():
-                span.update_name(f"{method} {route}")
-                span.set_attribute("http.route", route)
-            status = 500
-            started = time.perf_counter()
-
-            async def send_status(message: Message) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                await send(message)
-
-            try:
-                await app(scope, receive, send_status)
-            finally:
-                self.requests.labels(method, route, str(status)).inc()
-                self.latency.labels(method, route).observe(time.perf_counter() - started)
-
-        return observe
 
 
 def endpoint(metrics: Metrics) -> HTTPRouteHandler:

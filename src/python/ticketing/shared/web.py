@@ -1,19 +1,17 @@
 """The Litestar app every service is: health and readiness, problem-details errors, OpenAPI at
-``/schema``, AsyncAPI at ``/asyncapi.json``, Prometheus metrics at ``/metrics``, a server span
-per request when tracing is on, request ids in logs and response headers, and the signed-in
+``/schema``, AsyncAPI at ``/asyncapi.json``, Prometheus metrics at ``/metrics``, what every
+request leaves behind (``observe.py``: its id, log line, metrics and span), and the signed-in
 user as a dependency.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import time
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
-from typing import Any, cast
-from uuid import uuid4
+from typing import Any, Self, cast
 
+import msgspec
 import structlog
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.connection import ASGIConnection
@@ -41,14 +39,11 @@ from ticketing.shared.errors import (
 from ticketing.shared.faults import is_transient
 from ticketing.shared.guards import check_request
 from ticketing.shared.identity import KRATOS_COOKIE, SESSION_COOKIE, Credentials, Principal
+from ticketing.shared.observe import observed
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import StrictStructSchemaPlugin, document, problem
 
 log = structlog.get_logger(__name__)
-REQUEST_ID_HEADER = "X-Request-ID"
-# An incoming request id is kept only if it is a short token (as the edge does); anything
-# else, non-ASCII or control characters included, is replaced, never echoed.
-_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,64}")
 
 
 def _from_domain(exc: DomainError) -> ProblemDetailsException:
@@ -115,41 +110,12 @@ def _allow_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Every request gets an id (kept from X-Request-ID when it is a short token): in the
-    response header and in every log line of the request, with one line per request."""
+class View(msgspec.Struct):
+    """A response body read off a document: each field from the attribute of the same name."""
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        given = dict(scope["headers"]).get(b"x-request-id", b"")
-        request_id = given.decode() if _REQUEST_ID.fullmatch(given) else uuid4().hex
-        structlog.contextvars.bind_contextvars(request_id=request_id)
-        status = 500
-        started = time.perf_counter()
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
-            await send(message)
-
-        try:
-            await app(scope, receive, send_with_id)
-        finally:
-            if scope["path"] not in ("/healthz", "/readyz"):
-                log.info(
-                    "request",
-                    method=scope.get("method"),
-                    path=scope["path"],
-                    status=status,
-                    ms=round((time.perf_counter() - started) * 1000, 1),
-                )
-            structlog.contextvars.unbind_contextvars("request_id")
-
-    return middleware
+    @classmethod
+    def of(cls, document: object) -> Self:
+        return msgspec.convert(document, cls, from_attributes=True)
 
 
 # --- the signed-in user ----------------------------------------------------------------------
@@ -200,6 +166,21 @@ def ended_session_cookie() -> Cookie:
     return Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")
 
 
+async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    platform: Platform = connection.app.state.platform
+    principal = await platform.identity.authenticate(credentials(connection))
+    if principal is None:
+        raise Unauthenticated("Sign in first: send a session token or cookie.")
+    connection.state.principal = principal  # the `user` dependency takes it from here
+    return principal
+
+
+async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """A guard: only a signed-in user reaches the handler (401 for a stranger)."""
+    if connection.scope.get("method") != "OPTIONS":  # what a path allows is no secret
+        await _principal(connection)
+
+
 def member_of(group: str) -> Guard:
     """A guard: only members of ``group`` in the permission model reach the handler (401 for a
     stranger, 403 for anyone else). Every handler of a controller that names it is covered."""
@@ -207,13 +188,10 @@ def member_of(group: str) -> Guard:
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if connection.scope.get("method") == "OPTIONS":  # what a path allows is no secret
             return
+        principal = await _principal(connection)
         platform: Platform = connection.app.state.platform
-        principal = await platform.identity.authenticate(credentials(connection))
-        if principal is None:
-            raise Unauthenticated("Sign in first: send a session token or cookie.")
         if not await platform.permissions.check("Group", group, "members", principal.id):
             raise Forbidden(f"only members of the {group} group may do this")
-        connection.state.principal = principal
 
     return guard
 
@@ -286,7 +264,7 @@ def service_app(
             *platform.telemetry.http_plugins(),
         ],
         exception_handlers={Exception: _internal_error},
-        middleware=[request_id_middleware, _allow_middleware, platform.metrics.middleware],
+        middleware=[observed(platform.metrics), _allow_middleware],
         before_request=check_request,
         lifespan=[lifespan],
         state=State({"platform": platform}),  # for tests and tools; handlers use the dependency

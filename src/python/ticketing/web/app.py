@@ -25,9 +25,10 @@ from litestar.template import TemplateConfig
 
 from ticketing.shared import metrics
 from ticketing.shared.identity import SESSION_COOKIE
+from ticketing.shared.observe import observed
 from ticketing.shared.runner import serve
 from ticketing.shared.telemetry import Telemetry
-from ticketing.shared.web import liveness, request_id_middleware
+from ticketing.shared.web import liveness
 from ticketing.web.account_pages import CodePages, SettingsPages
 from ticketing.web.api import Api, ApiError, BackendDown, CurrentUser, User
 from ticketing.web.order_pages import OrderPages
@@ -178,7 +179,7 @@ def create_app(settings: WebSettings) -> Litestar:
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
         ),
-        middleware=[request_id_middleware, telemetry.metrics.middleware],
+        middleware=[observed(telemetry.metrics)],
         plugins=telemetry.http_plugins(),
         after_request=secure,
         exception_handlers=_handlers(),
