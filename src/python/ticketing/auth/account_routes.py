@@ -7,14 +7,14 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import CacheControlHeader
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from ticketing.auth import flows, passwords
 from ticketing.auth.accounts import AccountsPort, Profile, SessionInfo
 from ticketing.shared.errors import NotFound
 from ticketing.shared.identity import Principal
-from ticketing.shared.web import credentials, ended_session_cookie
+from ticketing.shared.web import credentials, ended_session_cookie, signed_in
 
 Name = Annotated[str, msgspec.Meta(max_length=100)]
 
@@ -30,83 +30,84 @@ class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
     new_password: str
 
 
-def token_of(request: Request[Any, Any, Any]) -> str:
-    """The session token the request carried (the `user` dependency has checked it)."""
+def session_token(request: Request[Any, Any, Any]) -> str:
+    """The session token of the request (the controller's guard has checked it is live)."""
     return credentials(request).token or ""
+
+
+Token = NamedDependency[str]
+Accounts = NamedDependency[AccountsPort]
 
 
 class AccountController(Controller):
     path = "/api/users/me"
     tags = ["account"]
     cache_control = CacheControlHeader(no_store=True)
+    guards = [signed_in]  # every handler: the account's own user only
+    dependencies = {"token": Provide(session_token, sync_to_thread=False)}
 
     @get("/")
     async def profile(
         self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[Principal],
-        accounts: NamedDependency[AccountsPort],
+        token: Token,
+        accounts: Accounts,
     ) -> Profile:
         """The signed-in user's email (and whether it is verified) and name."""
-        return await flows.profile_of(accounts, token_of(request))
+        return await flows.profile_of(accounts, token)
 
     @put("/")
     async def change_profile(
         self,
-        request: Request[Any, Any, Any],
         data: JSONBody[ProfileIn],
-        user: NamedDependency[Principal],
-        accounts: NamedDependency[AccountsPort],
+        token: Token,
+        accounts: Accounts,
     ) -> Profile:
         """Change the email (it needs verifying again: a code goes to it; 409 if another
         account has it) and the optional first and last name (at most 100 characters each)."""
         return await flows.change_profile(
-            accounts, token_of(request), data.email, data.first_name, data.last_name
+            accounts, token, data.email, data.first_name, data.last_name
         )
 
     @post("/password", status_code=204, description=f"Password rules: {passwords.RULES}.")
     async def change_password(
         self,
-        request: Request[Any, Any, Any],
         data: JSONBody[PasswordChange],
         user: NamedDependency[Principal],
-        accounts: NamedDependency[AccountsPort],
+        token: Token,
+        accounts: Accounts,
     ) -> None:
         """Change the password; the current one is required (400 naming `current_password`
         when wrong). Every other session of the account ends."""
         await flows.change_password(
-            accounts, token_of(request), user.email, data.current_password, data.new_password
+            accounts, token, user.email, data.current_password, data.new_password
         )
 
     @get("/sessions")
     async def sessions(
         self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[Principal],
-        accounts: NamedDependency[AccountsPort],
+        token: Token,
+        accounts: Accounts,
     ) -> list[SessionInfo]:
         """The account's live sessions, the current one first."""
-        return await accounts.sessions(token_of(request))
+        return await accounts.sessions(token)
 
     @delete("/sessions/{session_id:str}", status_code=204)
     async def end_session(
         self,
-        request: Request[Any, Any, Any],
         session_id: FromPath[str],
-        user: NamedDependency[Principal],
-        accounts: NamedDependency[AccountsPort],
+        token: Token,
+        accounts: Accounts,
     ) -> None:
         """End one of the account's sessions; 404 if it has no such session."""
-        if not await accounts.end_session(token_of(request), session_id):
+        if not await accounts.end_session(token, session_id):
             raise NotFound("you have no session with this id")
 
     @delete("/sessions", status_code=204)
     async def end_sessions(
         self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[Principal],
-        accounts: NamedDependency[AccountsPort],
+        token: Token,
+        accounts: Accounts,
     ) -> Response[None]:
         """Sign out everywhere: every session of the account ends, this one included."""
-        await accounts.end_sessions(token_of(request))
+        await accounts.end_sessions(token)
         return Response(None, status_code=204, cookies=[ended_session_cookie()])

@@ -11,20 +11,20 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from ticketing.moderation import domain
-from ticketing.moderation.models import Case, CaseStatus
+from ticketing.moderation.models import CaseStatus
 from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
 from ticketing.shared.permissions import ADMIN_GROUP
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
-from ticketing.shared.web import member_of
+from ticketing.shared.web import View, member_of
 
 
 class Rejection(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
-class CaseOut(msgspec.Struct):
+class CaseOut(View):
     id: str
     ticket_id: str
     ticket_version: int
@@ -35,21 +35,6 @@ class CaseOut(msgspec.Struct):
     decided_by: str | None
     created_at: datetime
     decided_at: datetime | None
-
-    @classmethod
-    def of(cls, case: Case) -> CaseOut:
-        return cls(
-            id=case.id,
-            ticket_id=case.ticket_id,
-            ticket_version=case.ticket_version,
-            title=case.title,
-            status=case.status,
-            reason=case.reason,
-            category_scores=case.category_scores,
-            decided_by=case.decided_by,
-            created_at=case.created_at,
-            decided_at=case.decided_at,
-        )
 
 
 class ModerationsController(Controller):

@@ -12,10 +12,11 @@ from litestar.params import FromPath, JSONBody
 
 from ticketing.payments import domain
 from ticketing.payments.charges import Stripe
-from ticketing.payments.models import Payment, PaymentStatus
+from ticketing.payments.models import PaymentStatus
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
+from ticketing.shared.web import View
 
 
 class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -23,7 +24,7 @@ class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
     token: Annotated[str, msgspec.Meta(min_length=1, description="a Stripe card token")]
 
 
-class PaymentOut(msgspec.Struct):
+class PaymentOut(View):
     id: str
     order_id: str
     stripe_id: Annotated[str, msgspec.Meta(description="the Stripe PaymentIntent")]
@@ -37,17 +38,6 @@ class PaymentOut(msgspec.Struct):
         ),
     ]
     created_at: datetime
-
-    @classmethod
-    def of(cls, payment: Payment) -> PaymentOut:
-        return cls(
-            id=payment.id,
-            order_id=payment.order_id,
-            stripe_id=payment.stripe_id,
-            amount_cents=payment.amount_cents,
-            status=payment.status,
-            created_at=payment.created_at,
-        )
 
 
 class PaymentsController(Controller):

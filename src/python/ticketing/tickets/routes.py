@@ -15,8 +15,8 @@ from ticketing.shared.guards import Limit, Offset
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
+from ticketing.shared.web import View
 from ticketing.tickets import domain
-from ticketing.tickets.models import Ticket
 
 
 class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -40,7 +40,7 @@ class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
     ]
 
 
-class TicketOut(msgspec.Struct):
+class TicketOut(View):
     id: str
     title: str
     price: Decimal
@@ -49,19 +49,6 @@ class TicketOut(msgspec.Struct):
     status: TicketStatus
     status_reason: str | None
     version: int
-
-    @classmethod
-    def of(cls, ticket: Ticket) -> TicketOut:
-        return cls(
-            id=ticket.id,
-            title=ticket.title,
-            price=ticket.price,
-            user_id=ticket.user_id,
-            order_id=ticket.order_id,
-            status=ticket.status,
-            status_reason=ticket.status_reason,
-            version=ticket.version,
-        )
 
 
 # A price bound of the search: a decimal string; a range with min above max finds nothing.
