@@ -11,9 +11,16 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ticketing.shared.web import ended_session_cookie
-from ticketing.web import domain
-from ticketing.web.api import Api, ApiError, Profile, SessionInfo, User
-from ticketing.web.routes import ApiClient, Form, SessionToken, SignedInUser, Visitor, page
+from ticketing.web.api import Api, Profile, SessionInfo, User
+from ticketing.web.routes import (
+    ApiClient,
+    Form,
+    SessionToken,
+    SignedInUser,
+    Visitor,
+    page,
+    submit,
+)
 
 
 class CodeForm(msgspec.Struct):
@@ -34,14 +41,8 @@ class PasswordForm(msgspec.Struct):
 
 
 async def attempt(api: Api, path: str, token: str | None, body: dict[str, str]) -> dict[str, str]:
-    """Call the API; the refusal a form shows (field errors), or {} when it went through."""
-    try:
-        await api.call("POST", path, token, json=body)
-    except ApiError as exc:
-        if exc.status not in (400, 403, 409, 429):
-            raise
-        return domain.field_errors(exc.problem)
-    return {}
+    """POST a form's fields; the errors the form shows again, or {} when it went through."""
+    return (await submit(api, "POST", path, token, body))[1]
 
 
 class CodePages(Controller):
@@ -121,12 +122,9 @@ class SettingsPages(Controller):
         user: SignedInUser,
     ) -> Response[Any]:
         body = {"email": data.email, "first_name": data.first_name, "last_name": data.last_name}
-        try:
-            await api.call("PUT", "/api/users/me", token, json=body)
-        except ApiError as exc:
-            if exc.status not in (400, 409):
-                raise
-            return await account_page(api, token, user, domain.field_errors(exc.problem), 400)
+        _, errors = await submit(api, "PUT", "/api/users/me", token, body, refusals=(400, 409))
+        if errors:
+            return await account_page(api, token, user, errors, 400)
         return Redirect("/account", status_code=303)
 
     @post("/password")

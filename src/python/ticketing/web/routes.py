@@ -3,7 +3,7 @@ session, and renders a template or redirects. Refusals from the API become pages
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -26,6 +26,7 @@ from ticketing.web.api import (
 )
 from ticketing.web.settings import WebSettings
 
+T = TypeVar("T")
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 # The dependencies app.py provides.
 ApiClient = NamedDependency[Api]  # the public API
@@ -54,6 +55,25 @@ def page(template: str, visitor: Visitor, status_code: int = 200, **context: Any
     return Template(template, context={"visitor": visitor, **context}, status_code=status_code)
 
 
+async def submit(
+    api: Api,
+    method: str,
+    path: str,
+    token: str | None,
+    body: dict[str, str],
+    into: type[T] | None = None,
+    refusals: tuple[int, ...] = (400, 403, 409, 429),
+) -> tuple[T | None, dict[str, str]]:
+    """Send a form's fields to the API: what it answered, or, for a refusal the form shows
+    again, the errors by field (one without a field under ``form``)."""
+    try:
+        return await api.call(method, path, token, into, json=body), {}
+    except ApiError as exc:
+        if exc.status not in refusals:
+            raise
+        return None, domain.field_errors(exc.problem)
+
+
 def signed_in(session: SignedIn, settings: Settings) -> Redirect:
     if session.token is None:  # the address must be verified before signing in
         return Redirect("/verify", query_params={"email": session.email}, status_code=303)
@@ -73,31 +93,31 @@ async def account_form(
         if exc.status not in (400, 401, 403, 409, 429):
             raise
         errors = domain.field_errors(exc.problem) if action == "signup" else {"form": exc.detail}
-        return page(f"{action}.html", None, exc.status, form=data, errors=errors)
+        return page("credentials.html", None, exc.status, action=action, form=data, errors=errors)
     assert session is not None
     return signed_in(session, settings)
 
 
+def action_of(request: Request[Any, Any, Any]) -> str:
+    """``signup`` or ``signin``: the two pages differ only in what they ask the API."""
+    return request.url.path.rsplit("/", 1)[-1]
+
+
 class AccountPages(Controller):
-    @get("/signup")
-    async def signup_form(self, visitor: Visitor) -> Template:
-        return page("signup.html", visitor, form=AccountForm(), errors={})
+    @get(["/signup", "/signin"])
+    async def credentials_form(self, request: Request[Any, Any, Any], visitor: Visitor) -> Template:
+        action = action_of(request)
+        return page("credentials.html", visitor, action=action, form=AccountForm(), errors={})
 
-    @post("/signup")
-    async def signup(
-        self, data: Annotated[AccountForm, Form], api: ApiClient, settings: WebSettings
+    @post(["/signup", "/signin"])
+    async def credentials(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[AccountForm, Form],
+        api: ApiClient,
+        settings: WebSettings,
     ) -> Response[Any]:
-        return await account_form(api, settings, "signup", data)
-
-    @get("/signin")
-    async def signin_form(self, visitor: Visitor) -> Template:
-        return page("signin.html", visitor, form=AccountForm(), errors={})
-
-    @post("/signin")
-    async def signin(
-        self, data: Annotated[AccountForm, Form], api: ApiClient, settings: WebSettings
-    ) -> Response[Any]:
-        return await account_form(api, settings, "signin", data)
+        return await account_form(api, settings, action_of(request), data)
 
     @post("/signout")
     async def signout(self, api: ApiClient, token: SessionToken) -> Redirect:
@@ -131,12 +151,8 @@ class TicketPages(Controller):
         user: SignedInUser,
     ) -> Response[Any]:
         body = {"title": data.title, "price": data.price}
-        try:
-            ticket = await api.call("POST", "/api/tickets", token, Ticket, json=body)
-        except ApiError as exc:
-            if exc.status != 400:
-                raise
-            errors = domain.field_errors(exc.problem)
+        ticket, errors = await submit(api, "POST", "/api/tickets", token, body, Ticket, (400,))
+        if errors:
             return page("ticket_form.html", user, 400, form=data, errors=errors, ticket=None)
         assert ticket is not None
         return Redirect(f"/tickets/{ticket.id}", status_code=303)
@@ -176,13 +192,10 @@ class TicketPages(Controller):
         user: SignedInUser,
     ) -> Response[Any]:
         body = {"title": data.title, "price": data.price}
-        try:
-            await api.call("PUT", f"/api/tickets/{ticket_id}", token, json=body)
-        except ApiError as exc:
-            if exc.status != 400:
-                raise
-            ticket = await api.get(f"/api/tickets/{ticket_id}", None, Ticket)
-            errors = domain.field_errors(exc.problem)
+        path = f"/api/tickets/{ticket_id}"
+        _, errors = await submit(api, "PUT", path, token, body, refusals=(400,))
+        if errors:
+            ticket = await api.get(path, None, Ticket)
             return page("ticket_form.html", user, 400, form=data, errors=errors, ticket=ticket)
         return Redirect(f"/tickets/{ticket_id}", status_code=303)
 
