@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ticketing.stack.edge import Edge, EdgeSettings
+from ticketing.stack.edge import Edge
+from ticketing.stack.edge_config import EdgeSettings
 from ticketing.stack.processes import Services
 from ticketing.testing.platform import platform_processes
 from ticketing.testing.real_servers import Servers

@@ -19,7 +19,8 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from web.people import Site
 
-from ticketing.stack.edge import Edge, EdgeSettings
+from ticketing.stack.edge import Edge
+from ticketing.stack.edge_config import EdgeSettings
 from ticketing.stack.servers import free_port
 from ticketing.testing.classifier_standin import ClassifierStandIn
 from ticketing.testing.platform import platform_processes

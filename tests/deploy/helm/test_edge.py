@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from deploy.helm.chart import DEFAULTS, RELEASE, Doc, by_service, named, render, services
-from ticketing.stack.edge import ROUTES
+from ticketing.stack.edge_config import ROUTES
 
 NGINX = "nginx.ingress.kubernetes.io/"
 EDGE_DEFAULTS = {

@@ -18,6 +18,8 @@ from uuid import uuid4
 import httpx
 
 T = TypeVar("T")
+PASSWORD = "correct horse battery staple"
+ROLES = ("seller", "buyer")
 
 
 class DemoFailed(Exception):
@@ -51,23 +53,16 @@ class Demo:
             time.sleep(0.2)
         return result
 
+    def sign_up(self, email: str) -> Any:
+        user = self.call(
+            "POST", "/api/users/signup", 201, json={"email": email, "password": PASSWORD}
+        )
+        self.say(f"signed up: {user['email']} ({user['id']})")
+        return user
+
     def run(self) -> None:
         run_id = uuid4().hex[:6]
-        password = "correct horse battery staple"
-        seller = self.call(
-            "POST",
-            "/api/users/signup",
-            201,
-            json={"email": f"seller-{run_id}@example.com", "password": password},
-        )
-        self.say(f"seller signed up: {seller['email']} ({seller['id']})")
-        buyer = self.call(
-            "POST",
-            "/api/users/signup",
-            201,
-            json={"email": f"buyer-{run_id}@example.com", "password": password},
-        )
-        self.say(f"buyer signed up: {buyer['email']} ({buyer['id']})")
+        seller, buyer = (self.sign_up(f"{role}-{run_id}@example.com") for role in ROLES)
 
         title = f"Concert {run_id}"
         ticket = self.call(

@@ -24,7 +24,8 @@ from pathlib import Path
 from types import FrameType
 
 from ticketing.shared.settings import load, local_names
-from ticketing.stack.edge import ROUTES, Edge, EdgeSettings
+from ticketing.stack.edge import Edge
+from ticketing.stack.edge_config import ROUTES, EdgeSettings
 from ticketing.stack.processes import (
     DEFAULT_PORTS,
     SERVICES,

@@ -4,8 +4,10 @@ else the stand-ins that speak their REST wire format. Test ids say which ran."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ticketing.testing.ory_standins import KetoStandIn, KratosStandIn
 from ticketing.testing.real_servers import docker_answers
@@ -14,62 +16,77 @@ ORY_CONFIG = Path("deploy/ory")
 KIND = "container" if docker_answers() else "standin"
 
 
+@dataclass(frozen=True)
+class Image:
+    """An Ory server's container, configured from ``deploy/ory/<name>``."""
+
+    name: str
+    image: str
+    command: str
+    ready: str  # the log line that says it serves
+    ports: tuple[int, int]  # (public or read, admin or write)
+    env: dict[str, str] = field(default_factory=dict)
+
+
+KRATOS = Image(
+    "kratos",
+    "oryd/kratos:v1.3.1",
+    "serve --config /etc/config/kratos/kratos.yml --dev",
+    "Starting the public httpd",
+    (4433, 4434),
+    {"SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS": "[]"},
+)
+KETO = Image(
+    "keto",
+    "oryd/keto:v0.14.0",
+    "serve --config /etc/config/keto/keto.yml",
+    "Starting the write-api",
+    (4466, 4467),
+)
+
+
+@contextlib.contextmanager
+def _container(spec: Image) -> Iterator[tuple[str, str]]:  # pragma: no cover - needs Docker
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.waiting_utils import wait_for_logs
+
+    config = str((ORY_CONFIG / spec.name).resolve())
+    container = (
+        DockerContainer(spec.image)
+        .with_volume_mapping(config, f"/etc/config/{spec.name}", "ro")
+        .with_env("DSN", "memory")
+        .with_command(spec.command)
+        .with_exposed_ports(*spec.ports)
+    )
+    for name, value in spec.env.items():
+        container = container.with_env(name, value)
+    with container:
+        wait_for_logs(container, spec.ready, timeout=60)
+        host = container.get_container_host_ip()
+        yield (
+            f"http://{host}:{container.get_exposed_port(spec.ports[0])}",
+            f"http://{host}:{container.get_exposed_port(spec.ports[1])}",
+        )
+
+
 @contextlib.asynccontextmanager
-async def kratos() -> AsyncIterator[tuple[str, str]]:
+async def _server(spec: Image, standin: Callable[[], Any]) -> AsyncIterator[tuple[str, str]]:
+    if KIND == "container":
+        with _container(spec) as urls:
+            yield urls
+        return
+    running = await standin().start()
+    try:
+        yield running.url, running.url
+    finally:
+        await running.stop()
+
+
+def kratos() -> contextlib.AbstractAsyncContextManager[tuple[str, str]]:
     """(public URL, admin URL) of a Kratos."""
-    if KIND == "container":  # pragma: no cover - exercised only where Docker runs
-        from testcontainers.core.container import DockerContainer
-        from testcontainers.core.waiting_utils import wait_for_logs
-
-        config = str((ORY_CONFIG / "kratos").resolve())
-        container = (
-            DockerContainer("oryd/kratos:v1.3.1")
-            .with_volume_mapping(config, "/etc/config/kratos", "ro")
-            .with_env("DSN", "memory")
-            .with_env("SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS", "[]")
-            .with_command("serve --config /etc/config/kratos/kratos.yml --dev")
-            .with_exposed_ports(4433, 4434)
-        )
-        with container:
-            wait_for_logs(container, "Starting the public httpd", timeout=60)
-            host = container.get_container_host_ip()
-            yield (
-                f"http://{host}:{container.get_exposed_port(4433)}",
-                f"http://{host}:{container.get_exposed_port(4434)}",
-            )
-        return
-    standin = await KratosStandIn().start()
-    try:
-        yield standin.url, standin.url
-    finally:
-        await standin.stop()
+    return _server(KRATOS, KratosStandIn)
 
 
-@contextlib.asynccontextmanager
-async def keto() -> AsyncIterator[tuple[str, str]]:
+def keto() -> contextlib.AbstractAsyncContextManager[tuple[str, str]]:
     """(read URL, write URL) of a Keto with the Ticketing namespaces."""
-    if KIND == "container":  # pragma: no cover - exercised only where Docker runs
-        from testcontainers.core.container import DockerContainer
-        from testcontainers.core.waiting_utils import wait_for_logs
-
-        config = str((ORY_CONFIG / "keto").resolve())
-        container = (
-            DockerContainer("oryd/keto:v0.14.0")
-            .with_volume_mapping(config, "/etc/config/keto", "ro")
-            .with_env("DSN", "memory")
-            .with_command("serve --config /etc/config/keto/keto.yml")
-            .with_exposed_ports(4466, 4467)
-        )
-        with container:
-            wait_for_logs(container, "Starting the write-api", timeout=60)
-            host = container.get_container_host_ip()
-            yield (
-                f"http://{host}:{container.get_exposed_port(4466)}",
-                f"http://{host}:{container.get_exposed_port(4467)}",
-            )
-        return
-    standin = await KetoStandIn().start()
-    try:
-        yield standin.url, standin.url
-    finally:
-        await standin.stop()
+    return _server(KETO, KetoStandIn)

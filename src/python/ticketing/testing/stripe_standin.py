@@ -6,9 +6,9 @@ JSON objects and errors, and ``Idempotency-Key`` replays (the first answer to a 
 answer to every later request with it, concurrent ones included).
 
 - ``POST /v1/tokens`` with ``card[number]``, ``card[exp_month]``, ``card[exp_year]`` and
-  ``card[cvc]``: a single-use card token. Stripe's test cards: 4242424242424242 succeeds,
-  4000000000000002 is declined (``card_declined``) when used. The ready-made test tokens
-  ``tok_visa`` and ``tok_chargeDeclined`` behave the same and may be used again and again.
+  ``card[cvc]``: a single-use card token (the test cards are in ``stripe_wire``:
+  4242424242424242 succeeds, 4000000000000002 is declined; ``tok_visa`` and
+  ``tok_chargeDeclined`` behave the same and may be used again and again).
 - ``POST /v1/payment_intents`` confirmed at once (``status`` ``requires_capture`` with
   ``capture_method=manual``, else ``succeeded``); ``GET /v1/payment_intents[/{id}]``;
   ``POST /v1/payment_intents/{id}/capture`` (``succeeded``) and ``/cancel`` (``canceled``).
@@ -33,34 +33,21 @@ from litestar.params import FromPath
 
 from ticketing.stack.servers import ChildServer
 from ticketing.testing.background import BackgroundServer
+from ticketing.testing.stripe_wire import (
+    DECLINED,
+    TEST_TOKENS,
+    Json,
+    Reply,
+    card_error,
+    card_token,
+    error,
+    invalid,
+)
 
 STANDIN_KEY = "sk_test_standin"
 # As with Stripe, a publishable key may only make card tokens (what a browser form does).
 PUBLISHABLE_KEY = "pk_test_standin"
-SUCCEEDS, DECLINED = "4242424242424242", "4000000000000002"
-TEST_TOKENS = {"tok_visa": SUCCEEDS, "tok_chargeDeclined": DECLINED}
 CANCELLABLE = {"requires_payment_method", "requires_capture", "requires_confirmation"}
-
-Json = dict[str, Any]
-Reply = tuple[int, Json]
-
-
-def _error(status: int, kind: str, message: str, **extra: Any) -> Reply:
-    return status, {"error": {"type": kind, "message": message, **extra}}
-
-
-def _card_error(code: str, message: str, param: str, **extra: Any) -> Reply:
-    return _error(402, "card_error", message, code=code, param=param, **extra)
-
-
-def _invalid(message: str, status: int = 400, **extra: Any) -> Reply:
-    return _error(status, "invalid_request_error", message, **extra)
-
-
-def _luhn(number: str) -> bool:
-    digits = [int(d) for d in reversed(number)]
-    total = sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
-    return total % 10 == 0
 
 
 class StripeStandIn:
@@ -128,7 +115,7 @@ class StripeStandIn:
     ) -> Response[Json]:
         keys = {STANDIN_KEY, PUBLISHABLE_KEY} if publishable else {STANDIN_KEY}
         if request.headers.get("authorization") not in {f"Bearer {key}" for key in keys}:
-            return self._respond(_invalid("Invalid API Key provided", 401))
+            return self._respond(invalid("Invalid API Key provided", 401))
         form = dict(await request.form()) if request.method == "POST" else {}
         key = request.headers.get("idempotency-key")
         # No await from here on: the check, the change and the record of the answer happen in
@@ -143,7 +130,7 @@ class StripeStandIn:
                     f" were first used with. Try using a key other than '{key}' if you meant to"
                     " execute a different request."
                 )
-                return self._respond(_error(400, "idempotency_error", message))
+                return self._respond(error(400, "idempotency_error", message))
             return self._respond(reply, replayed=True)
         reply = handle(form)
         self._replies[key] = (request.url.path, form, reply)
@@ -155,64 +142,10 @@ class StripeStandIn:
         return Response(reply[1], status_code=reply[0], headers=headers)
 
     def _token(self, form: Json) -> Reply:
-        number = str(form.get("card[number]", "")).replace(" ", "")
-        month, year = str(form.get("card[exp_month]", "")), str(form.get("card[exp_year]", ""))
-        cvc = str(form.get("card[cvc]", ""))
-        checks = [
-            (
-                number.isdigit() and _luhn(number),
-                "incorrect_number",
-                "number",
-                "number is incorrect",
-            ),
-            (
-                month.isdigit() and 1 <= int(month) <= 12,
-                "invalid_expiry_month",
-                "exp_month",
-                "expiration month is invalid",
-            ),
-            (
-                year.isdigit() and int(year) >= time.gmtime().tm_year,
-                "invalid_expiry_year",
-                "exp_year",
-                "expiration year is invalid",
-            ),
-            (
-                cvc.isdigit() and len(cvc) in (3, 4),
-                "invalid_cvc",
-                "cvc",
-                "security code is invalid",
-            ),
-        ]
-        for ok, code, param, problem in checks:
-            if not ok:
-                return _card_error(code, f"Your card's {problem}.", param)
-        if number not in (SUCCEEDS, DECLINED):
-            message = (
-                "Your card was declined. Your request was in test mode, but used a non test card."
-            )
-            return _card_error("card_declined", message, "number")
-        card = {
-            "id": f"card_{secrets.token_hex(12)}",
-            "object": "card",
-            "brand": "Visa",
-            "country": "US",
-            "exp_month": int(month),
-            "exp_year": int(year),
-            "funding": "credit",
-            "last4": number[-4:],
-        }
-        token = {
-            "id": f"tok_{secrets.token_hex(12)}",
-            "object": "token",
-            "type": "card",
-            "card": card,
-            "created": int(time.time()),
-            "livemode": False,
-            "used": False,
-        }
-        self.tokens[str(token["id"])] = {**token, "number": number}
-        return 200, token
+        reply, number = card_token(form)
+        if reply[0] == 200:
+            self.tokens[str(reply[1]["id"])] = {**reply[1], "number": number}
+        return reply
 
     def _card_number(self, token: str) -> str | Reply:
         """The number behind a token (using it up), or the error Stripe gives."""
@@ -220,9 +153,9 @@ class StripeStandIn:
             return TEST_TOKENS[token]
         found = self.tokens.get(token)
         if found is None:
-            return _invalid(f"No such token: '{token}'", code="resource_missing", param="token")
+            return invalid(f"No such token: '{token}'", code="resource_missing", param="token")
         if found["used"]:
-            return _invalid(
+            return invalid(
                 f"You cannot use a Stripe token more than once: {token}.",
                 code="token_already_used",
                 param="token",
@@ -233,12 +166,12 @@ class StripeStandIn:
     def _create(self, form: Json) -> Reply:
         amount = str(form.get("amount", ""))
         if not amount.isdigit() or int(amount) < 50:
-            return _invalid(
+            return invalid(
                 "Amount must be at least $0.50 usd", code="amount_too_small", param="amount"
             )
         token = form.get("payment_method_data[card][token]")
         if form.get("payment_method_data[type]") != "card" or not token:
-            return _invalid("Missing payment_method_data", param="payment_method_data")
+            return invalid("Missing payment_method_data", param="payment_method_data")
         number = self._card_number(str(token))
         if isinstance(number, tuple):
             return number
@@ -262,7 +195,7 @@ class StripeStandIn:
         if number == DECLINED:
             declined = "Your card was declined."
             extra = {"decline_code": "generic_decline", "payment_intent": intent}
-            return _card_error("card_declined", declined, "", **extra)
+            return card_error("card_declined", declined, "", **extra)
         intent["latest_charge"] = f"ch_{secrets.token_hex(12)}"
         if manual:
             intent.update(status="requires_capture", amount_capturable=intent["amount"])
@@ -274,7 +207,7 @@ class StripeStandIn:
         if intent_id in self.intents:
             return 200, self.intents[intent_id]
         message = f"No such payment_intent: '{intent_id}'"
-        return _invalid(message, 404, code="resource_missing", param="intent")
+        return invalid(message, 404, code="resource_missing", param="intent")
 
     def _unexpected(self, intent: Json, action: str, allowed: set[str]) -> Reply:
         message = (
@@ -282,7 +215,7 @@ class StripeStandIn:
             f" {intent['status']}. Only a PaymentIntent with one of the following statuses may"
             f" be {action}: {', '.join(sorted(allowed))}."
         )
-        return _invalid(message, code="payment_intent_unexpected_state", payment_intent=intent)
+        return invalid(message, code="payment_intent_unexpected_state", payment_intent=intent)
 
     def _capture(self, intent_id: str, form: Json) -> Reply:
         if intent_id not in self.intents:
