@@ -206,6 +206,7 @@ def ensure_pex_tool(repo: Path, cache_dir: Path, sources: list[Path]) -> None:
     if Path(SYSTEM_CA_BUNDLE).is_file():
         for var in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "PIP_CERT"):
             env.setdefault(var, SYSTEM_CA_BUNDLE)
+    env["PANTS_PANTSD"] = "false"  # one command: no daemon to wait for on a busy machine
     proc = subprocess.run(
         [str(repo / "pants"), "--version"],
         cwd=repo,
