@@ -43,7 +43,6 @@ from uuid import uuid4
 
 import httpx
 import redis
-
 from deploy.helm.chart import NAMESPACE, ROOT, Doc, chart, render
 from deploy.kube_env import (
     Pod,
@@ -56,6 +55,7 @@ from deploy.kube_env import (
     service_names,
     with_host,
 )
+
 from ticketing.stack.servers import (
     DEFAULT_RABBITMQ_URL,
     DEFAULT_REDIS_URL,
@@ -65,7 +65,8 @@ from ticketing.stack.servers import (
     free_port,
 )
 from ticketing.testing.fixtures import remove_isolation
-from ticketing.testing.ory_standins import KetoStandIn, KratosStandIn
+from ticketing.testing.keto_standin import KetoStandIn
+from ticketing.testing.kratos_standin import KratosStandIn
 from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandInProcess
 
 DOCKERFILE = ROOT / "deploy/docker/Dockerfile"

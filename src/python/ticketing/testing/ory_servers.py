@@ -7,7 +7,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from ticketing.testing.ory_standins import KetoStandIn, KratosStandIn
+from ticketing.testing.keto_standin import KetoStandIn
+from ticketing.testing.kratos_standin import KratosStandIn
 from ticketing.testing.real_servers import docker_answers
 
 ORY_CONFIG = Path("deploy/ory")

@@ -13,7 +13,8 @@ from ticketing.auth.models import User
 from ticketing.auth.settings import AuthSettings
 from ticketing.shared.ory import KetoPermissions, KratosIdentity
 from ticketing.testing.fixtures import running
-from ticketing.testing.ory_standins import KetoStandIn, KratosStandIn
+from ticketing.testing.keto_standin import KetoStandIn
+from ticketing.testing.kratos_standin import KratosStandIn
 
 PASSWORD = "correct horse battery staple"
 SECRET = "webhook-secret"
