@@ -14,6 +14,7 @@ from ticketing.auth import flows, passwords
 from ticketing.auth.accounts import AccountsPort, Profile, SessionInfo
 from ticketing.shared.errors import NotFound
 from ticketing.shared.identity import Principal
+from ticketing.shared.problems import problems
 from ticketing.shared.web import credentials, ended_session_cookie
 
 Name = Annotated[str, msgspec.Meta(max_length=100)]
@@ -50,7 +51,7 @@ class AccountController(Controller):
         """The signed-in user's email (and whether it is verified) and name."""
         return await flows.profile_of(accounts, token_of(request))
 
-    @put("/")
+    @put("/", responses=problems(403, 409))
     async def change_profile(
         self,
         request: Request[Any, Any, Any],
@@ -59,7 +60,8 @@ class AccountController(Controller):
         accounts: NamedDependency[AccountsPort],
     ) -> Profile:
         """Change the email (it needs verifying again: a code goes to it; 409 if another
-        account has it) and the optional first and last name (at most 100 characters each)."""
+        account has it) and the optional first and last name (at most 100 characters each).
+        With Ory Kratos, changing the email needs a recent sign-in (else 403: sign in again)."""
         return await flows.change_profile(
             accounts, token_of(request), data.email, data.first_name, data.last_name
         )
