@@ -99,6 +99,8 @@ class KratosIdentity:
         flow_id = verification_flow(done.continue_with)
         if flow_id:
             self.verification_flows[email] = flow_id
+            while len(self.verification_flows) > 1000:  # never handed on (an outage): oldest out
+                self.verification_flows.pop(next(iter(self.verification_flows)))
         return principal_of(done.identity)
 
     async def login(self, email: str, password: str) -> Session:
