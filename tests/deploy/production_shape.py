@@ -17,11 +17,12 @@ URLs (kube_env.rewrite_hosts); nothing else in the rendered environment changes,
   the processes here share one).
 
 Stripe's API cannot be reached, so the test's only values file points `config.stripeApiBase`
-at the Stripe stand-in (its own process), and turns off `config.requireVerifiedEmail` (the
-Kratos stand-in has no verification flow). RabbitMQ and Redis are shared with other tests and
-checkouts, so the test's own EVENT_EXCHANGE (its queues are named after it) and Redis key names
-(EXPIRATION_QUEUE, MODERATION_QUEUE, SIGN_IN_KEY_PREFIX) replace the rendered or default ones;
-MONGODB_DATABASE_PREFIX stays as rendered, as the SecantusDB is this test's alone.
+at the Stripe stand-in (its own process); `config.requireVerifiedEmail` stays on, and each
+user verifies their address with the code the Kratos stand-in's courier mailed. RabbitMQ and
+Redis are shared with other tests and checkouts, so the test's own EVENT_EXCHANGE (its queues
+are named after it) and Redis key names (EXPIRATION_QUEUE, MODERATION_QUEUE,
+SIGN_IN_KEY_PREFIX) replace the rendered or default ones; MONGODB_DATABASE_PREFIX stays as
+rendered, as the SecantusDB is this test's alone.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ from ticketing.stack.servers import (
     free_port,
 )
 from ticketing.testing.fixtures import remove_isolation
-from ticketing.testing.ory_standins import KetoStandIn, KratosStandIn
+from ticketing.testing.keto_standin import KetoStandIn
+from ticketing.testing.kratos_standin import KratosStandIn
 from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandInProcess
 
 DOCKERFILE = ROOT / "deploy/docker/Dockerfile"
@@ -191,9 +193,8 @@ class LoopbackCluster:
 
 
 def values(stripe_url: str) -> dict[str, Any]:
-    """The test's own values file: only what the defaults cannot do here. Verifying an email
-    address takes Kratos' verification flow, which the Kratos stand-in does not speak yet."""
-    return {"config": {"stripeApiBase": stripe_url, "requireVerifiedEmail": False}}
+    """The test's own values file: only what the defaults cannot do here."""
+    return {"config": {"stripeApiBase": stripe_url}}
 
 
 def secrets(rabbitmq_url: str, redis_url: str) -> dict[str, dict[str, str]]:

@@ -11,6 +11,7 @@ Real: MongoDB-wire (SecantusDB), RabbitMQ, Redis, the services. Stand-ins: Ory K
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -117,14 +118,32 @@ def test_every_process_got_the_rendered_environment_on_loopback(cluster: Loopbac
 
 
 class User:
+    """Signed up through Kratos, its address verified with the code Kratos' courier mailed
+    (production requires a verified address to sign in), then signed in."""
+
     def __init__(self, cluster: LoopbackCluster, name: str) -> None:
         self.cluster = cluster
         self.email = f"{name}-{uuid4().hex[:6]}@example.com"
         body = {"email": self.email, "password": PASSWORD}
-        response = httpx.post(f"{cluster.url('auth')}/api/users/signup", json=body, timeout=30)
-        assert response.status_code == 201, response.text
-        self.signup = response
-        self.token = response.json()["token"]
+        auth = cluster.url("auth")
+        signed_up = httpx.post(f"{auth}/api/users/signup", json=body, timeout=30)
+        assert signed_up.status_code == 201, signed_up.text
+        assert signed_up.json()["token"] is None  # not before the address is verified
+        refused = httpx.post(f"{auth}/api/users/signin", json=body, timeout=30)
+        assert refused.status_code == 403, refused.text
+        verification = {"email": self.email, "code": eventually(self._mailed_code)}
+        verified = httpx.post(f"{auth}/api/users/verification", json=verification, timeout=30)
+        assert verified.status_code == 200, verified.text
+        self.signin = httpx.post(f"{auth}/api/users/signin", json=body, timeout=30)
+        assert self.signin.status_code == 200, self.signin.text
+        self.token = self.signin.json()["token"]
+
+    def _mailed_code(self) -> str | None:
+        for mail in reversed(self.cluster.ory.kratos.courier.sent):
+            if mail["To"] == self.email:
+                found = re.search(r"\b(\d{6})\b", mail.get_content())
+                return found.group(1) if found else None
+        return None
 
     def call(self, method: str, service: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"}
@@ -148,10 +167,10 @@ def test_the_user_story_in_production_shape(cluster: LoopbackCluster) -> None:
 
 def _story(cluster: LoopbackCluster) -> None:
     seller, buyer = User(cluster, "seller"), User(cluster, "buyer")
-    # Signed up through Kratos: the session token is the Kratos stand-in's.
+    # Signed in through Kratos: the session token is the Kratos stand-in's.
     assert seller.token in cluster.ory.kratos.sessions
     # The production profile: the session cookie is sent over HTTPS only.
-    (cookie,) = (c for c in seller.signup.headers.get_list("set-cookie") if SESSION_COOKIE in c)
+    (cookie,) = (c for c in seller.signin.headers.get_list("set-cookie") if SESSION_COOKIE in c)
     assert "secure" in cookie.lower(), cookie
 
     title = f"Night at the Opera {uuid4().hex[:6]}"

@@ -14,6 +14,7 @@ from ticketing.auth import flows, passwords
 from ticketing.auth.accounts import AccountsPort, Profile, SessionInfo
 from ticketing.shared.errors import NotFound
 from ticketing.shared.identity import Principal
+from ticketing.shared.problems import problems
 from ticketing.shared.web import credentials, ended_session_cookie, signed_in
 
 Name = Annotated[str, msgspec.Meta(max_length=100)]
@@ -55,7 +56,7 @@ class AccountController(Controller):
         """The signed-in user's email (and whether it is verified) and name."""
         return await flows.profile_of(accounts, token)
 
-    @put("/")
+    @put("/", responses=problems(403, 409))
     async def change_profile(
         self,
         data: JSONBody[ProfileIn],
@@ -63,7 +64,8 @@ class AccountController(Controller):
         accounts: Accounts,
     ) -> Profile:
         """Change the email (it needs verifying again: a code goes to it; 409 if another
-        account has it) and the optional first and last name (at most 100 characters each)."""
+        account has it) and the optional first and last name (at most 100 characters each).
+        With Ory Kratos, changing the email needs a recent sign-in (else 403: sign in again)."""
         return await flows.change_profile(
             accounts, token, data.email, data.first_name, data.last_name
         )

@@ -1,7 +1,7 @@
 """The self-service side of an account, as a port: verifying the address, recovering a lost
 password, changing password, email and name, and seeing and ending one's sessions.
 
-Two implementations keep the same contract (tests/test_accounts_contract.py): the embedded
+Two implementations keep the same contract (auth/tests/test_accounts_contract.py): the embedded
 engine (embedded.py: codes in our database, mail through the ``EmailSender``) and Kratos'
 native self-service flows (kratos.py: Kratos keeps the codes and its courier sends the mail).
 Neither says whether an address has an account: asking for a code for an unknown address

@@ -12,18 +12,20 @@ from ticketing.auth.codes import StoredCode
 from ticketing.auth.embedded import EmbeddedAccounts
 from ticketing.auth.kratos import KratosAccounts
 from ticketing.auth.mail import SmtpSender
-from ticketing.auth.models import User
+from ticketing.auth.models import PendingFlow, User
 from ticketing.auth.routes import UsersController
 from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
+from ticketing.shared.identity import IdentityPort
+from ticketing.shared.ory import KratosIdentity
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
 from ticketing.shared.web import service_app
 
 
-def build_accounts(settings: AuthSettings) -> AccountsPort:
-    if settings.kratos_public_url:
-        return KratosAccounts(settings.kratos_public_url)
+def build_accounts(settings: AuthSettings, identity: IdentityPort) -> AccountsPort:
+    if isinstance(identity, KratosIdentity):
+        return KratosAccounts(identity)
     sender = SmtpSender(
         settings.smtp_host,
         settings.smtp_port,
@@ -36,7 +38,7 @@ def build_accounts(settings: AuthSettings) -> AccountsPort:
 
 
 def create_app(settings: AuthSettings) -> Litestar:
-    platform = Platform("auth", settings, [User, StoredCode])
+    platform = Platform("auth", settings, [User, StoredCode, PendingFlow])
     redis = Redis.from_url(settings.redis_url)
     platform.checks["redis"] = redis.ping
     platform.on_stop(redis.aclose)
@@ -47,7 +49,7 @@ def create_app(settings: AuthSettings) -> Litestar:
         settings.code_interval_seconds,
         settings.code_ttl_seconds,
     )
-    accounts = build_accounts(settings)
+    accounts = build_accounts(settings, platform.identity)
     return service_app(
         platform,
         [UsersController, AccountController],

@@ -13,3 +13,14 @@ class User(Document):
 
     class Settings:
         name = "users"
+
+
+class PendingFlow(Document):
+    """In Ory mode: the Kratos flow that last mailed a code to an address for a purpose. Kratos
+    binds a code to its flow, and our code endpoints are separate requests."""
+
+    id: str  # type: ignore[assignment]  # codes.key(purpose, email)
+    flow_id: str
+
+    class Settings:
+        name = "kratos_flows"

@@ -54,12 +54,6 @@ class TooManyRequests(DomainError):
         self.retry_after = retry_after
 
 
-class NotServed(DomainError):
-    """This configuration does not serve the request (yet); another one does."""
-
-    status, slug, title = 501, "not-served", "Not served in this configuration"
-
-
 class UpstreamFailed(DomainError):
     """A third party (Stripe, say) failed us; the request may be retried."""
 

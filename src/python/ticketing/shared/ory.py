@@ -42,7 +42,15 @@ def principal_of(identity: Any) -> Principal:
     return Principal(id=identity.id, email=str((identity.traits or {}).get("email", "")))
 
 
-def _flow_errors(error: KratosError) -> list[tuple[str, int, str]]:
+def verification_flow(continue_with: list[kratos.ContinueWith] | None) -> str | None:
+    """The verification flow Kratos started for a new address, from a flow's ``continue_with``."""
+    for item in continue_with or []:
+        if isinstance(item.actual_instance, kratos.ContinueWithVerificationUi):
+            return item.actual_instance.flow.id
+    return None
+
+
+def flow_errors(error: KratosError) -> list[tuple[str, int, str]]:
     """(field, message id, text) for each message in the flow Kratos sent back with a 400."""
     try:
         ui = json.loads(error.body or "{}").get("ui", {})
@@ -61,6 +69,9 @@ class KratosIdentity:
     def __init__(self, public_url: str, admin_url: str) -> None:
         self.frontend = kratos.FrontendApi(kratos.ApiClient(kratos.Configuration(host=public_url)))
         self.metadata = kratos.MetadataApi(kratos.ApiClient(kratos.Configuration(host=admin_url)))
+        # Email -> the verification flow Kratos started (and mailed a code on) at registration,
+        # handed to the account port in the same request (auth/kratos.py ``registered``).
+        self.verification_flows: dict[str, str] = {}
 
     async def ping(self) -> None:
         await call(self.metadata.is_ready)
@@ -80,11 +91,16 @@ class KratosIdentity:
         except KratosError as exc:
             if exc.status != 400:
                 raise
-            errors = _flow_errors(exc)
+            errors = flow_errors(exc)
             if any(message_id == DUPLICATE_IDENTIFIER for _, message_id, _ in errors):
                 raise EmailTaken(email) from None
             field, _, text = errors[0] if errors else ("", 0, "registration refused")
             raise RegistrationRejected(FIELDS.get(field, field or "email"), text) from None
+        flow_id = verification_flow(done.continue_with)
+        if flow_id:
+            self.verification_flows[email] = flow_id
+            while len(self.verification_flows) > 1000:  # never handed on (an outage): oldest out
+                self.verification_flows.pop(next(iter(self.verification_flows)))
         return principal_of(done.identity)
 
     async def login(self, email: str, password: str) -> Session:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ticketing.testing.ory_standins import KetoStandIn, KratosStandIn
+from ticketing.testing.keto_standin import KetoStandIn
+from ticketing.testing.kratos_standin import KratosStandIn
 from ticketing.testing.real_servers import docker_answers
 
 ORY_CONFIG = Path("deploy/ory")

@@ -2,18 +2,23 @@
 Kratos and Keto here are the stand-ins speaking their REST wire format (no Docker engine to
 run the real ones); MongoDB-wire and RabbitMQ are real."""
 
+import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from ticketing.auth.app import create_app
+from ticketing.auth.codes import CodeRefused
+from ticketing.auth.kratos import KratosAccounts
 from ticketing.auth.models import User
 from ticketing.auth.settings import AuthSettings
 from ticketing.shared.ory import KetoPermissions, KratosIdentity
 from ticketing.testing.fixtures import running
-from ticketing.testing.ory_standins import KetoStandIn, KratosStandIn
+from ticketing.testing.keto_standin import KetoStandIn
+from ticketing.testing.kratos_standin import KratosStandIn
 
 PASSWORD = "correct horse battery staple"
 SECRET = "webhook-secret"
@@ -84,6 +89,44 @@ async def test_kratos_refusals_come_back_as_our_problem_details(client: httpx.As
     assert taken.status_code == 409
     assert taken.headers["content-type"].startswith("application/problem+json")
     assert "ui" not in taken.json()  # not Kratos' raw body
+
+
+def mailed_code(kratos: KratosStandIn, to: str) -> str:
+    """The code in the last mail Kratos' courier sent to ``to``."""
+    mail = next(m for m in reversed(kratos.courier.sent) if m["To"] == to)
+    found = re.search(r"\b(\d{6})\b", mail.get_content())
+    assert found is not None
+    return found.group(1)
+
+
+async def test_kratos_caps_a_codes_submissions_behind_our_own_limit(
+    client: httpx.AsyncClient, kratos: KratosStandIn
+) -> None:
+    body = {"email": "ada@example.com", "password": PASSWORD}
+    assert (await client.post("/api/users/signup", json=body)).status_code == 201
+    code = mailed_code(kratos, "ada@example.com")
+    accounts = KratosAccounts(KratosIdentity(kratos.url, kratos.url))  # past our CodeLimits
+    for _ in range(5):
+        with pytest.raises(CodeRefused):
+            await accounts.verify("ada@example.com", f"{(int(code) + 1) % 10**6:06d}")
+    with pytest.raises(CodeRefused):  # a sixth submission, right or not
+        await accounts.verify("ada@example.com", code)
+
+
+async def test_changing_the_email_needs_a_recent_sign_in(
+    client: httpx.AsyncClient, kratos: KratosStandIn
+) -> None:
+    body = {"email": "ada@example.com", "password": PASSWORD}
+    token = (await client.post("/api/users/signup", json=body)).json()["token"]
+    kratos.privileged_session_max_age = timedelta(0)  # as if signed in long ago
+    bearer = {"Authorization": f"Bearer {token}"}
+    named = await client.put(
+        "/api/users/me", json={"email": "ada@example.com", "first_name": "Ada"}, headers=bearer
+    )
+    assert named.status_code == 200, named.text  # a name is not a protected trait
+    moved = await client.put("/api/users/me", json={"email": "ada@example.org"}, headers=bearer)
+    assert moved.status_code == 403, moved.text
+    assert "sign in again" in moved.json()["detail"]
 
 
 async def test_the_webhook_records_the_user_once_and_checks_the_secret(

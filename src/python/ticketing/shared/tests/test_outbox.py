@@ -14,7 +14,7 @@ from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.platform import Platform
 from ticketing.shared.settings import ServiceSettings
 from ticketing.testing.fixtures import eventually
-from ticketing.testing.ory_standins import KetoStandIn
+from ticketing.testing.keto_standin import KetoStandIn
 from ticketing.testing.proxy import Outage
 
 EVENT = events.TicketCreated(id="t9", version=0, title="Gig", price=5, user_id="u1")  # type: ignore[arg-type]

@@ -1,0 +1,123 @@
+"""A stand-in for Ory Keto, used where no Docker engine can run the real one: a real HTTP
+server speaking the part of Keto's REST API our adapter calls (the paths, JSON bodies and status
+codes of Ory's OpenAPI specification, as the official client models them), strict about its
+input, with its tuples in memory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar, Request, Response, delete, get, put
+
+from ticketing.shared.permissions import MODEL, evaluate
+from ticketing.testing.background import BackgroundServer
+from ticketing.testing.kratos_flows import Json, error
+
+
+class KetoStandIn:
+    """Keto's read API (check, list) and write API (create, delete) on one port, evaluating
+    the permission model as Keto evaluates ``deploy/ory/keto/namespaces.keto.ts``."""
+
+    def __init__(self) -> None:
+        self.tuples: set[tuple[str, str, str, str, str]] = set()  # ns, obj, rel, subj ns, subj id
+        self._server = BackgroundServer(self._app())
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    async def start(self) -> KetoStandIn:
+        await self._server.start()
+        return self
+
+    async def stop(self) -> None:
+        await self._server.stop()
+
+    def _subject(
+        self, query: dict[str, Any], prefix: str = "subject_set."
+    ) -> tuple[str, str] | None:
+        """The subject of a request: a subject set (namespace, object, empty relation)."""
+        namespace, obj = query.get(f"{prefix}namespace"), query.get(f"{prefix}object")
+        if not namespace or not obj or query.get(f"{prefix}relation", "") != "":
+            return None
+        return str(namespace), str(obj)
+
+    async def _related(self, namespace: str, obj: str, relation: str) -> list[str]:
+        return [t[4] for t in self.tuples if t[:3] == (namespace, obj, relation)]
+
+    def _valid(self, namespace: str, relation: str, subject_namespace: str) -> bool:
+        model = MODEL.get(namespace)
+        return model is not None and model.relations.get(relation) == subject_namespace
+
+    def _app(self) -> Litestar:
+        @get("/relation-tuples/check/openapi")
+        async def check(request: Request[Any, Any, Any]) -> Response[Json]:
+            query = dict(request.query_params)
+            subject = self._subject(query)
+            if (
+                not all(query.get(k) for k in ("namespace", "object", "relation"))
+                or subject is None
+            ):
+                return error(400, "namespace, object, relation and a subject set are required")
+            if query["namespace"] not in MODEL:
+                return error(404, f"Unknown namespace with name \"{query['namespace']}\".")
+            allowed = subject[0] == "User" and await evaluate(
+                self._related, query["namespace"], query["object"], query["relation"], subject[1]
+            )
+            return Response({"allowed": allowed})
+
+        @put("/admin/relation-tuples", status_code=201)
+        async def create(request: Request[Any, Any, Any]) -> Response[Json]:
+            body = await request.json()
+            subject_set = body.get("subject_set") if isinstance(body, dict) else None
+            if not isinstance(subject_set, dict) or set(body) - {
+                "namespace",
+                "object",
+                "relation",
+                "subject_id",
+                "subject_set",
+            }:
+                return error(400, "a relationship with a subject set is required")
+            subject = self._subject(subject_set, prefix="")
+            if subject is None or not self._valid(
+                body.get("namespace", ""), body.get("relation", ""), subject[0]
+            ):
+                return error(400, "the relationship does not fit the namespace configuration")
+            self.tuples.add((body["namespace"], body["object"], body["relation"], *subject))
+            return Response(body, status_code=201)
+
+        @delete("/admin/relation-tuples", status_code=204)
+        async def remove(request: Request[Any, Any, Any]) -> None:
+            query = dict(request.query_params)
+            subject = self._subject(query)
+            keep = {
+                t
+                for t in self.tuples
+                if t[:3] != (query.get("namespace"), query.get("object"), query.get("relation"))
+                or (subject is not None and t[3:] != subject)
+            }
+            self.tuples = keep
+
+        @get("/relation-tuples")
+        async def listing(request: Request[Any, Any, Any]) -> Json:
+            query = dict(request.query_params)
+            subject = self._subject(query)
+            found = [
+                {
+                    "namespace": t[0],
+                    "object": t[1],
+                    "relation": t[2],
+                    "subject_set": {"namespace": t[3], "object": t[4], "relation": ""},
+                }
+                for t in sorted(self.tuples)
+                if (not query.get("namespace") or t[0] == query["namespace"])
+                and (not query.get("relation") or t[2] == query["relation"])
+                and (subject is None or t[3:] == subject)
+            ]
+            return {"relation_tuples": found, "next_page_token": ""}
+
+        @get("/health/ready")
+        async def ready() -> Json:
+            return {"status": "ok"}
+
+        return Litestar([check, create, remove, listing, ready])
