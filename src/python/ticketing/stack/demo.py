@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import uuid4
 
 import httpx
+
+from ticketing.stack import story
 
 T = TypeVar("T")
 
@@ -43,30 +44,17 @@ class Demo:
             )
         return response.json() if response.content else None
 
-    def until(self, what: str, probe: Callable[[], T | None], within: float = 20.0) -> T:
-        deadline = time.monotonic() + within
-        while (result := probe()) is None:
-            if time.monotonic() > deadline:
-                raise DemoFailed(f"gave up waiting for {what} after {within:.0f} s")
-            time.sleep(0.2)
-        return result
+    def until(self, what: str, probe: Callable[[], T | None]) -> T:
+        try:
+            return story.until(what, probe)
+        except story.NotInTime as exc:
+            raise DemoFailed(str(exc)) from None
 
     def run(self) -> None:
         run_id = uuid4().hex[:6]
-        password = "correct horse battery staple"
-        seller = self.call(
-            "POST",
-            "/api/users/signup",
-            201,
-            json={"email": f"seller-{run_id}@example.com", "password": password},
-        )
+        seller = self.call("POST", "/api/users/signup", 201, json=story.account("seller", run_id))
         self.say(f"seller signed up: {seller['email']} ({seller['id']})")
-        buyer = self.call(
-            "POST",
-            "/api/users/signup",
-            201,
-            json={"email": f"buyer-{run_id}@example.com", "password": password},
-        )
+        buyer = self.call("POST", "/api/users/signup", 201, json=story.account("buyer", run_id))
         self.say(f"buyer signed up: {buyer['email']} ({buyer['id']})")
 
         title = f"Concert {run_id}"
@@ -95,8 +83,8 @@ class Demo:
             )
             if response.status_code == 201:
                 return dict(response.json())
-            if response.status_code in (404, 409):  # the approval is still on its way to orders
-                return None
+            if story.order_not_yet(response.status_code, response.json()):
+                return None  # the approval is still on its way to orders
             raise DemoFailed(f"ordering answered {response.status_code}: {response.text}")
 
         order = self.until("the order to be accepted", ordered)
@@ -108,12 +96,12 @@ class Demo:
         def paid() -> dict[str, Any] | None:
             response = self.http.post(
                 "/api/payments",
-                json={"order_id": order["id"], "token": "tok_visa"},
+                json={"order_id": order["id"], "token": story.TEST_CARD},
                 headers={"Authorization": f"Bearer {buyer['token']}"},
             )
             if response.status_code == 201:
                 return dict(response.json())
-            if response.status_code == 404:  # payments has not heard of the order yet
+            if story.payment_not_yet(response.status_code):
                 return None
             raise DemoFailed(f"paying answered {response.status_code}: {response.text}")
 
