@@ -21,7 +21,7 @@ from locust import between
 from locust.env import Environment
 from locust.util.timespan import parse_timespan
 
-from load.shopper import Shopper
+from load.shopper import TASKS, Shopper
 from load.summary import Summary
 
 
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> Summary:
     runner.start(args.users, spawn_rate=args.spawn_rate)
     runner.greenlet.join(timeout=parse_timespan(args.run_time))
     runner.quit()
-    return Summary.of(environment.stats, runner.exceptions)
+    return Summary.of(environment.stats, runner.exceptions, TASKS)
 
 
 def main(argv: list[str] | None = None) -> int:

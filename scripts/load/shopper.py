@@ -23,7 +23,7 @@ from locust.clients import ResponseContextManager
 from ticketing.stack import story
 
 WORDS = ("Concert", "Opera", "Jazz", "Derby", "Festival", "Ballet", "Comedy", "Final")
-# A task names each kind of call; the summary and the tests look for every one of them.
+# The name of every kind of call; the summary says which of them never ran.
 TASKS = ("sign up", "browse", "search", "view ticket", "sell", "reserve", "pay", "cancel")
 NOT_KNOWN = "order not known yet"
 # An expected "no": a label for the answer, or None if it is a real failure.

@@ -3,6 +3,7 @@ latency percentiles, from Locust's statistics."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -42,9 +43,12 @@ class Summary:
     rows: list[Row]
     total: Row
     errors: list[str] = field(default_factory=list)  # "count x method name: error"
+    never_ran: list[str] = field(default_factory=list)  # request names nobody made
 
     @classmethod
-    def of(cls, stats: RequestStats, exceptions: dict[int, dict[str, Any]]) -> Summary:
+    def of(
+        cls, stats: RequestStats, exceptions: dict[int, dict[str, Any]], names: Sequence[str]
+    ) -> Summary:
         rows = sorted((Row.of(e) for e in stats.entries.values()), key=lambda r: r.name)
         errors = [
             f"{error.occurrences} x {error.method} {error.name}: {error.error}"
@@ -56,7 +60,8 @@ class Summary:
         ]
         total = Row.of(stats.total)
         total.failures += sum(int(exc["count"]) for exc in exceptions.values())
-        return cls(rows, total, errors)
+        made = {row.name for row in rows if row.requests}
+        return cls(rows, total, errors, [name for name in names if name not in made])
 
     @property
     def fail_ratio(self) -> float:
@@ -73,6 +78,7 @@ class Summary:
             )
         lines.append(f"failures: {self.total.failures} of {self.total.requests}")
         lines += [f"  {error}" for error in self.errors]
+        lines.append(f"never ran: {', '.join(self.never_ran) or 'none'}")
         return "\n".join(lines)
 
     def as_json(self) -> dict[str, Any]:
@@ -81,4 +87,5 @@ class Summary:
             "total": asdict(self.total),
             "fail_ratio": self.fail_ratio,
             "errors": self.errors,
+            "never_ran": self.never_ran,
         }
