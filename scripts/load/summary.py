@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from locust.runners import ExceptionDict
 from locust.stats import RequestStats, StatsEntry
 
 PERCENTILES = (0.5, 0.95, 0.99)
@@ -47,7 +48,7 @@ class Summary:
 
     @classmethod
     def of(
-        cls, stats: RequestStats, exceptions: dict[int, dict[str, Any]], names: Sequence[str]
+        cls, stats: RequestStats, exceptions: dict[int, ExceptionDict], names: Sequence[str]
     ) -> Summary:
         rows = sorted((Row.of(e) for e in stats.entries.values()), key=lambda r: r.name)
         errors = [
@@ -55,11 +56,11 @@ class Summary:
             for error in stats.errors.values()
         ]
         errors += [
-            f"{exc['count']} x task raised {exc['msg']} at {exc['nodes']}"
+            f"{exc['count']} x a task raised {exc['msg']}"
             for exc in exceptions.values()
         ]
         total = Row.of(stats.total)
-        total.failures += sum(int(exc["count"]) for exc in exceptions.values())
+        total.failures += sum(exc["count"] for exc in exceptions.values())
         made = {row.name for row in rows if row.requests}
         return cls(rows, total, errors, [name for name in names if name not in made])
 
