@@ -25,7 +25,8 @@ from ticketing.stack import story
 
 # A buyer asking before orders has heard of the approval asks again after this many seconds.
 NOT_YET_PAUSE = 0.1
-# Signing up hashes a password (argon2), which takes a core for a while: a few at a time.
+# Signing up hashes a password (argon2), which takes a core for a while: a few at a time
+# (as the load generator does).
 SIGN_UPS_AT_ONCE = 4
 
 

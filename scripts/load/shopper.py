@@ -11,6 +11,7 @@ its way to payments, ``... (429 from the edge)`` when the edge asks this address
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from uuid import uuid4
 
 from locust import HttpUser, between, task
 from locust.clients import ResponseContextManager
+from locust.exception import StopUser
 
 from ticketing.stack import story
 
@@ -42,13 +44,20 @@ class Answer:
 
 class Shopper(HttpUser):
     wait_time = between(1.0, 3.0)  # a person's pause between actions; --wait changes it
+    # Signing up hashes a password (argon2), which takes a core for a while: a few at a time,
+    # or a crowd of new users queues in auth past the edge's timeout. (Locust has patched
+    # threading for gevent, so this semaphore is shared by all the users' greenlets.)
+    sign_up_turns = threading.Semaphore(4)
 
     def on_start(self) -> None:
         self.run_id = uuid4().hex[:12]
         self.sold = 0
         self.tickets: list[dict[str, Any]] = []  # what the last browse or search showed
-        signed_up = self.call("POST", "/api/users/signup", "sign up", 201, json=self.account())
-        self.user_id = str(signed_up.body["id"]) if signed_up.body else ""
+        with self.sign_up_turns:
+            signed_up = self.call("POST", "/api/users/signup", "sign up", 201, json=self.account())
+        if signed_up.body is None:
+            raise StopUser()  # counted as a failure once; signed out, it could only fail on
+        self.user_id = str(signed_up.body["id"])
 
     def account(self) -> dict[str, str]:
         return story.account(f"load-{self.run_id}", self.run_id)
@@ -78,7 +87,7 @@ class Shopper(HttpUser):
                     continue
                 label = refusal(response)
                 if label is None:
-                    response.failure(f"{response.status_code}: {response.text[:200]}")
+                    response.failure(problem(response))
                     return Answer()
                 response.request_meta["name"] = f"{name} ({label})"
                 response.success()
@@ -160,6 +169,16 @@ class Shopper(HttpUser):
                 exception=exc,
                 context={},
             )
+
+
+def problem(response: ResponseContextManager) -> str:
+    """The status and the problem's title and detail, without its request id (so the
+    summary counts the same failure once)."""
+    try:
+        body = response.json()
+        return f"{response.status_code} {body['title']}: {body.get('detail', '')}"
+    except (ValueError, KeyError, TypeError):
+        return f"{response.status_code}: {response.text[:200]}"
 
 
 def ordering_refusal(response: ResponseContextManager) -> str | None:

@@ -55,10 +55,7 @@ class Summary:
             f"{error.occurrences} x {error.method} {error.name}: {error.error}"
             for error in stats.errors.values()
         ]
-        errors += [
-            f"{exc['count']} x a task raised {exc['msg']}"
-            for exc in exceptions.values()
-        ]
+        errors += [f"{exc['count']} x a task raised {exc['msg']}" for exc in exceptions.values()]
         total = Row.of(stats.total)
         total.failures += sum(exc["count"] for exc in exceptions.values())
         made = {row.name for row in rows if row.requests}
