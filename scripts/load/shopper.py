@@ -182,12 +182,11 @@ def problem(response: ResponseContextManager) -> str:
 
 
 def ordering_refusal(response: ResponseContextManager) -> str | None:
-    problem = response.json() if response.text else {}
-    if story.order_not_yet(response.status_code, problem):
+    if response.status_code not in (404, 409):
+        return None
+    if story.order_not_yet(response.status_code, response.json()):
         return "ticket not open yet"
-    if response.status_code == 409:
-        return "lost the race"
-    return None
+    return "lost the race" if response.status_code == 409 else None
 
 
 def payment_refusal(response: ResponseContextManager) -> str | None:
