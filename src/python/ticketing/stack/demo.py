@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import uuid4
 
 import httpx
 
+from ticketing.stack import story
+
 T = TypeVar("T")
-PASSWORD = "correct horse battery staple"
-ROLES = ("seller", "buyer")
 
 
 class DemoFailed(Exception):
@@ -45,24 +44,20 @@ class Demo:
             )
         return response.json() if response.content else None
 
-    def until(self, what: str, probe: Callable[[], T | None], within: float = 20.0) -> T:
-        deadline = time.monotonic() + within
-        while (result := probe()) is None:
-            if time.monotonic() > deadline:
-                raise DemoFailed(f"gave up waiting for {what} after {within:.0f} s")
-            time.sleep(0.2)
-        return result
+    def until(self, what: str, probe: Callable[[], T | None]) -> T:
+        try:
+            return story.until(what, probe)
+        except story.NotInTime as exc:
+            raise DemoFailed(str(exc)) from None
 
-    def sign_up(self, email: str) -> Any:
-        user = self.call(
-            "POST", "/api/users/signup", 201, json={"email": email, "password": PASSWORD}
-        )
-        self.say(f"signed up: {user['email']} ({user['id']})")
+    def sign_up(self, role: str, run_id: str) -> Any:
+        user = self.call("POST", "/api/users/signup", 201, json=story.account(role, run_id))
+        self.say(f"{role} signed up: {user['email']} ({user['id']})")
         return user
 
     def run(self) -> None:
         run_id = uuid4().hex[:6]
-        seller, buyer = (self.sign_up(f"{role}-{run_id}@example.com") for role in ROLES)
+        seller, buyer = (self.sign_up(role, run_id) for role in ("seller", "buyer"))
 
         title = f"Concert {run_id}"
         ticket = self.call(
@@ -90,8 +85,8 @@ class Demo:
             )
             if response.status_code == 201:
                 return dict(response.json())
-            if response.status_code in (404, 409):  # the approval is still on its way to orders
-                return None
+            if story.order_not_yet(response.status_code, response.json()):
+                return None  # the approval is still on its way to orders
             raise DemoFailed(f"ordering answered {response.status_code}: {response.text}")
 
         order = self.until("the order to be accepted", ordered)
@@ -103,12 +98,12 @@ class Demo:
         def paid() -> dict[str, Any] | None:
             response = self.http.post(
                 "/api/payments",
-                json={"order_id": order["id"], "token": "tok_visa"},
+                json={"order_id": order["id"], "token": story.TEST_CARD},
                 headers={"Authorization": f"Bearer {buyer['token']}"},
             )
             if response.status_code == 201:
                 return dict(response.json())
-            if response.status_code == 404:  # payments has not heard of the order yet
+            if story.payment_not_yet(response.status_code):
                 return None
             raise DemoFailed(f"paying answered {response.status_code}: {response.text}")
 

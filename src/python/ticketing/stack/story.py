@@ -1,0 +1,56 @@
+"""The user story over the REST API as its walkers meet it (the demo, the load generator and
+the flash sale): the accounts they make, the card they pay with, and which answers mean
+"not yet" (an event still on its way between services) rather than "no"."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+PASSWORD = "correct horse battery staple"
+# The Stripe stand-in accepts Stripe's test tokens; this one is the test card 4242 4242 4242 4242.
+TEST_CARD = "tok_visa"
+# A ticket waiting for moderation's verdict, as the orders service reports it in a 409.
+SCREENING = "waiting_moderation"
+
+
+class NotInTime(Exception):
+    """What was waited for did not happen in time."""
+
+
+def account(role: str, run_id: str) -> dict[str, str]:
+    """The sign-up body of a walker's account, unique to its run."""
+    return {"email": f"{role}-{run_id}@example.com", "password": PASSWORD}
+
+
+def order_not_yet(status: int, problem: Mapping[str, Any]) -> bool:
+    """Ordering was refused only because orders has not heard of the ticket's approval yet:
+    no replica of the ticket (404), or one still being screened (409)."""
+    return status == 404 or (status == 409 and problem.get("ticket_status") == SCREENING)
+
+
+def payment_not_yet(status: int) -> bool:
+    """Paying was refused only because payments has not heard of the order yet."""
+    return status == 404
+
+
+def retry_after(headers: Mapping[str, str], default: float = 1.0) -> float:
+    """Seconds a 429 or 503 asks the caller to wait."""
+    try:
+        return max(float(headers.get("retry-after", default)), 0.0)
+    except ValueError:
+        return default
+
+
+def until(what: str, probe: Callable[[], T | None], within: float = 20.0, pause: float = 0.2) -> T:
+    """Call ``probe`` until it returns something other than None; ``NotInTime`` after
+    ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while (result := probe()) is None:
+        if time.monotonic() > deadline:
+            raise NotInTime(f"gave up waiting for {what} after {within:.0f} s")
+        time.sleep(pause)
+    return result
