@@ -25,11 +25,11 @@ from typing import Any
 
 import httpx
 from aio_pika import connect
+from aio_pika.abc import AbstractIncomingMessage
+from bench.common import listed, percentile, rss_of, signed_up, verdict
 from pymongo import AsyncMongoClient
 
-from bench.common import listed, percentile, rss_of, signed_up, verdict
 from ticketing.shared import events, logs
-from ticketing.shared.messaging import Bus, queue_name
 from ticketing.testing.platform import RunningPlatform, platform_processes
 from ticketing.testing.real_servers import Servers, real_servers
 
@@ -45,23 +45,33 @@ WATCHED: list[type[events.Event]] = [
 
 
 class Tap:
-    """Every watched event's arrival time, by subject and entity id."""
+    """Every watched event's arrival time, by subject and entity id: an exclusive queue of its
+    own bound to the platform's exchange, so no service's queue is touched and nothing is left."""
 
     def __init__(self, servers: Servers, exchange: str) -> None:
-        self.bus = Bus(servers.rabbitmq_url, exchange, "benchtap")
+        self.url, self.exchange = servers.rabbitmq_url, exchange
         self.seen: dict[tuple[str, str], float] = {}
         self.arrived = asyncio.Event()
 
     async def start(self) -> Tap:
+        self.connection = await connect(self.url)
+        channel = await self.connection.channel()
+        exchange = await channel.get_exchange(self.exchange)  # declared by the services
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
         for event_type in WATCHED:
-            self.bus.subscribe(event_type, self.record)
-        await self.bus.start()
+            await queue.bind(exchange, routing_key=event_type.SUBJECT)
+        await queue.consume(self.record, no_ack=True)
         return self
 
-    async def record(self, event: events.Event) -> None:
+    async def stop(self) -> None:
+        await self.connection.close()
+
+    async def record(self, message: AbstractIncomingMessage) -> None:
         now = time.perf_counter()
-        key = getattr(event, "order_id", None) if isinstance(event, events.TicketUpdated) else None
-        self.seen.setdefault((event.SUBJECT, key or event.id), now)
+        subject = message.routing_key or ""
+        event = events.decode(message.body, events.BY_SUBJECT[subject])
+        key = event.order_id if isinstance(event, events.TicketUpdated) else None
+        self.seen.setdefault((subject, key or event.id), now)
         self.arrived.set()
 
     async def when(self, subject: str, entity: str, within: float = 10.0) -> float:
@@ -127,21 +137,9 @@ async def flows(servers: Servers, running: RunningPlatform, count: int) -> dict[
             completed = await tap.when("order.completed", order_id)
             authorized = await tap.when("payment.authorized", paid.json()["id"])
             hop("payment.authorized -> order complete", authorized, completed)
-    await tap.bus.stop()
+    await tap.stop()
     await mongo.close()
-    await forget_tap(servers, running.env["EVENT_EXCHANGE"])
     return hops
-
-
-async def forget_tap(servers: Servers, exchange: str) -> None:
-    """The tap's queues are not the platform's: remove_isolation would leave them."""
-    connection = await connect(servers.rabbitmq_url)
-    channel = await connection.channel()
-    for event_type in WATCHED:
-        queue = queue_name(exchange, "benchtap", event_type.SUBJECT)
-        for name in (queue, f"{queue}.delay", f"{queue}.dead"):
-            await channel.queue_delete(name)
-    await connection.close()
 
 
 def main() -> None:
