@@ -23,7 +23,11 @@ PASSWORD = "correct horse battery"
 
 
 def percentile(samples: list[float], p: float) -> float:
-    return statistics.quantiles(samples, n=100)[int(p) - 1] if len(samples) > 1 else samples[0]
+    """The ``p``th percentile, within the samples (the default "exclusive" method
+    extrapolates past the largest when there are fewer than 100)."""
+    if len(samples) < 2:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[int(p) - 1]
 
 
 def verdict(name: str, value: float, target: float, *, at_most: bool = False) -> str:
