@@ -1,6 +1,13 @@
-"""What does the nginx edge cost? A by-id read of a ticket, through the edge against straight
-to the tickets service, in the same run (rounds interleaved, medians), so the ratio holds on
-a noisy machine.
+"""The read paths of tickets against their floor, and what the nginx edge costs on them.
+
+For ``GET /api/tickets/{id}`` and ``GET /api/tickets?limit=10``, in the same run (rounds
+interleaved, medians), so the ratios hold on a noisy machine:
+- the floor: the same query with the raw driver (pymongo async, the service's client options)
+  from this process against the same MongoDB-wire server, at the same concurrency;
+- the tickets service directly;
+- through the edge.
+It prints each rate, service / floor and edge / direct against the targets of issue #17, and
+the resident memory of every service idle and of tickets after the load.
 
 Starts every service as its own process (as stack:up does) on real servers, and the edge in
 front of them; the load comes from this process (``--concurrency`` keep-alive connections).
@@ -14,44 +21,60 @@ import argparse
 import asyncio
 import statistics
 import tempfile
-import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from uuid import uuid4
+from typing import Any
 
 import httpx
+from pymongo import AsyncMongoClient
 
+from bench.common import get_rate, listed, rate_of, rss_of, signed_up, verdict
 from ticketing.shared import logs
 from ticketing.stack.edge import Edge
-from ticketing.testing.platform import platform_processes
-from ticketing.testing.real_servers import real_servers
+from ticketing.testing.platform import RunningPlatform, platform_processes
+from ticketing.testing.real_servers import Servers, real_servers
+
+TARGETS = {"by id": 0.80, "list": 0.70}  # service / raw-driver floor
+EDGE_TARGET = 0.85  # edge / direct
+MODES = ("floor", "direct", "edge")
+Read = Callable[[int, int], Coroutine[Any, Any, float]]
 
 
-async def rate(url: str, requests: int, concurrency: int) -> float:
-    """Requests per second for ``requests`` GETs of ``url`` over ``concurrency`` connections."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        remaining = iter(range(requests))
-
-        async def worker() -> None:
-            for _ in remaining:
-                response = await client.get(url)
-                assert response.status_code == 200, response.text
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return requests / (time.perf_counter() - started)
-
-
-async def listed_ticket(edge: str) -> str:
+async def seeded(edge: str, tickets: int) -> str:
+    """Lists ``tickets`` tickets through the edge; the id of the last."""
     async with httpx.AsyncClient(base_url=edge, timeout=30) as client:
-        email = f"bench-{uuid4().hex[:8]}@example.com"
-        signup = await client.post(
-            "/api/users/signup", json={"email": email, "password": "correct horse battery"}
+        seller = await signed_up(client)
+        ids = [await listed(client, seller, f"Bench gig {i}") for i in range(tickets)]
+        return ids[-1]
+
+
+def floors(servers: Servers, running: RunningPlatform, ticket: str) -> dict[str, Read]:
+    """The raw-driver reads the service's handlers make, as coroutine factories."""
+
+    def collection() -> Any:
+        # A client per round: a pymongo async client is bound to the loop it first runs on.
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+            servers.mongodb_url, tz_aware=True
         )
-        assert signup.status_code == 201, signup.text
-        ticket = await client.post("/api/tickets", json={"title": "Bench gig", "price": "10.00"})
-        assert ticket.status_code == 201, ticket.text
-        return str(ticket.json()["id"])
+        return client[f"{running.env['MONGODB_DATABASE_PREFIX']}_tickets"]["tickets"]
+
+    async def by_id(requests: int, concurrency: int) -> float:
+        tickets = collection()
+        rate = await rate_of(lambda: tickets.find_one({"_id": ticket}), requests, concurrency)
+        await tickets.database.client.close()
+        return rate
+
+    async def page(requests: int, concurrency: int) -> float:
+        tickets = collection()
+        order = [("created_at", -1), ("_id", -1)]  # the default sort, newest first
+        # The service asks for one more than the page, to know whether there is a next one.
+        rate = await rate_of(
+            lambda: tickets.find({}).sort(order).limit(11).to_list(), requests, concurrency
+        )
+        await tickets.database.client.close()
+        return rate
+
+    return {"by id": by_id, "list": page}
 
 
 def main() -> None:
@@ -59,32 +82,53 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tickets", type=int, default=30, help="listed before the reads")
+    parser.add_argument(
+        "--log-level", default="WARNING", help="the services' LOG_LEVEL (INFO: a line a request)"
+    )
     args = parser.parse_args()
     logs.configure("bench", "WARNING")
+    n, c = args.requests, args.concurrency
     with real_servers() as servers, tempfile.TemporaryDirectory() as scratch:
         print(servers.describe())
-        quiet = {"LOG_LEVEL": "WARNING"}
-        with platform_processes(servers, Path(scratch), **quiet) as running:
+        with platform_processes(servers, Path(scratch), LOG_LEVEL=args.log_level) as running:
+            pids = {m.name: m.process.pid for m in running.services.members if m.process}
+            idle = rss_of(pids)
             edge = Edge(running.urls(), Path(scratch) / "edge").start()
             try:
-                ticket = asyncio.run(listed_ticket(edge.url))
-                path = f"/api/tickets/{ticket}"
-                direct_url = running.urls()["tickets"] + path
-                direct, through = [], []
+                ticket = asyncio.run(seeded(edge.url, args.tickets))
+                paths = {"by id": f"/api/tickets/{ticket}", "list": "/api/tickets?limit=10"}
+                floor = floors(servers, running, ticket)
+                rates: dict[tuple[str, str], list[float]] = {}
                 for _ in range(args.rounds):
-                    direct.append(asyncio.run(rate(direct_url, args.requests, args.concurrency)))
-                    through.append(
-                        asyncio.run(rate(edge.url + path, args.requests, args.concurrency))
-                    )
+                    for read, path in paths.items():
+                        bases = {"direct": running.urls()["tickets"], "edge": edge.url}
+                        for mode in MODES:
+                            run = (
+                                floor[read](n, c)
+                                if mode == "floor"
+                                else get_rate(bases[mode] + path, n, c)
+                            )
+                            rates.setdefault((read, mode), []).append(asyncio.run(run))
+                loaded = rss_of(pids)
             finally:
                 edge.stop()
-        d, t = statistics.median(direct), statistics.median(through)
+    print(
+        f"{c} connections, median of {args.rounds} interleaved rounds of {n} requests,"
+        f" services at LOG_LEVEL={args.log_level}:"
+    )
+    for read, path in paths.items():
+        floor_rate, direct, through = (statistics.median(rates[(read, mode)]) for mode in MODES)
+        print(f"GET {path.replace(ticket, '{id}')}")
         print(
-            f"GET /api/tickets/{{id}}, {args.concurrency} connections,"
-            f" median of {args.rounds} rounds of {args.requests}:"
+            f"  raw driver {floor_rate:.0f}/s   tickets direct {direct:.0f}/s"
+            f"   through the edge {through:.0f}/s"
         )
-        print(f"  direct to tickets: {d:.0f} req/s   through the edge: {t:.0f} req/s")
-        print(f"  edge / direct: {t / d:.2f}")
+        print("  " + verdict("tickets / raw driver", direct / floor_rate, TARGETS[read]))
+        print("  " + verdict("edge / direct", through / direct, EDGE_TARGET))
+    print("resident memory, MB: service idle -> after the reads")
+    for name in pids:
+        print(f"  {name:<11} {idle[name]:6.0f} -> {loaded[name]:6.0f}")
 
 
 if __name__ == "__main__":

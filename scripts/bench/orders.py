@@ -2,19 +2,21 @@
 
 Runs the orders app in this process against real servers (an embedded SecantusDB unless
 MONGODB_URL is set; RabbitMQ and Redis from their URLs or the local defaults), and prints:
-- sequential order placement: requests/s and latency percentiles (each includes the
-  transaction, the outbox write and the publish with confirms);
-- a race of N buyers for one ticket: wall time until every request has its answer, and that
-  exactly one won;
-- the process's peak resident memory.
+- order placement one at a time and ``--concurrency`` at a time, rounds interleaved (medians):
+  orders/s, latency percentiles (each order includes the transaction, the outbox write and
+  the publish with confirms) and the ratio concurrent / sequential against its target (3);
+- a race of ``--racers`` buyers for one ticket: wall time until every request has its
+  answer, that exactly one won (by the answers and by the orders stored), against 3 s;
+- the process's resident memory and its peak.
 
-    ./pants run scripts/bench:orders -- --orders 200 --racers 50
+    ./pants run scripts/bench:orders -- --orders 200 --concurrency 32 --racers 1000
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import resource
 import statistics
 import time
@@ -22,13 +24,19 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
+import httpx
+
+from bench.common import percentile, rss_mb, verdict
 from ticketing.orders.app import create_app
-from ticketing.orders.models import TicketReplica
+from ticketing.orders.models import Order, TicketReplica
 from ticketing.orders.settings import OrdersSettings
 from ticketing.shared import events, logs
 from ticketing.shared.permissions import RelationTuple
 from ticketing.testing.fixtures import isolation, remove_isolation, running, sign_up
 from ticketing.testing.real_servers import real_servers
+
+CONCURRENCY_TARGET = 3.0  # concurrent throughput / sequential
+RACE_TARGET_S = 3.0
 
 
 async def approved_ticket(platform: Any, seller_id: str) -> str:
@@ -45,11 +53,28 @@ async def approved_ticket(platform: Any, seller_id: str) -> str:
     return ticket_id
 
 
-def percentile(samples: list[float], p: float) -> float:
-    return statistics.quantiles(samples, n=100)[int(p) - 1] if len(samples) > 1 else samples[0]
+async def place(
+    client: httpx.AsyncClient, buyer: dict[str, str], tickets: list[str], concurrency: int
+) -> tuple[float, list[float]]:
+    """Orders for ``tickets`` by ``concurrency`` workers: orders/s and latencies in ms."""
+    remaining = iter(tickets)
+    latencies: list[float] = []
+
+    async def worker() -> None:
+        for ticket_id in remaining:
+            t0 = time.perf_counter()
+            response = await client.post(
+                "/api/orders", json={"ticket_id": ticket_id}, headers=buyer
+            )
+            latencies.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 201, response.text
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return len(tickets) / (time.perf_counter() - started), latencies
 
 
-async def bench(orders: int, racers: int) -> None:
+async def bench(orders: int, concurrency: int, rounds: int, racers: int) -> None:
     with real_servers() as servers:
         print(servers.describe())
         tag = f"bench{uuid4().hex[:8]}"
@@ -58,54 +83,72 @@ async def bench(orders: int, racers: int) -> None:
         async with running(app) as client:
             seller, _ = await sign_up(platform.identity, "seller@bench.example")
             _, buyer = await sign_up(platform.identity, "buyer@bench.example")
-            tickets = [await approved_ticket(platform, seller.id) for _ in range(orders)]
-            latencies = []
-            started = time.perf_counter()
-            for ticket_id in tickets:
-                t0 = time.perf_counter()
-                response = await client.post(
-                    "/api/orders", json={"ticket_id": ticket_id}, headers=buyer
+            idle = rss_mb_self()
+            rates: dict[int, list[float]] = {1: [], concurrency: []}
+            latencies: dict[int, list[float]] = {1: [], concurrency: []}
+            for _ in range(rounds):
+                for c in rates:
+                    tickets = [await approved_ticket(platform, seller.id) for _ in range(orders)]
+                    rate, took = await place(client, buyer, tickets, c)
+                    rates[c].append(rate)
+                    latencies[c].extend(took)
+            print(f"order placement, {orders} orders per round, median of {rounds} rounds:")
+            for c, samples in latencies.items():
+                print(
+                    f"  {c:>3} at a time: {statistics.median(rates[c]):.0f} orders/s"
+                    f"  {[round(r) for r in rates[c]]}  latency ms p50"
+                    f" {percentile(samples, 50):.1f} p95 {percentile(samples, 95):.1f}"
+                    f" p99 {percentile(samples, 99):.1f}"
                 )
-                latencies.append((time.perf_counter() - t0) * 1000)
-                assert response.status_code == 201, response.text
-            elapsed = time.perf_counter() - started
-            print(f"sequential orders: {orders} in {elapsed:.2f} s = {orders / elapsed:.0f} req/s")
+            ratio = statistics.median(rates[concurrency]) / statistics.median(rates[1])
             print(
-                f"  latency ms: p50 {percentile(latencies, 50):.1f}"
-                f"  p95 {percentile(latencies, 95):.1f}  max {max(latencies):.1f}"
+                "  " + verdict(f"{concurrency} at a time / sequential", ratio, CONCURRENCY_TARGET)
             )
+            loaded = rss_mb_self()
 
             contested = await approved_ticket(platform, seller.id)
-            buyers = [
-                (await sign_up(platform.identity, f"racer{i}@bench.example"))[1]
-                for i in range(racers)
-            ]
+            people = await asyncio.gather(
+                *(sign_up(platform.identity, f"racer{i}@bench.example") for i in range(racers))
+            )
             started = time.perf_counter()
             results = await asyncio.gather(
                 *(
-                    client.post("/api/orders", json={"ticket_id": contested}, headers=h)
-                    for h in buyers
+                    client.post("/api/orders", json={"ticket_id": contested}, headers=headers)
+                    for _, headers in people
                 )
             )
             elapsed = time.perf_counter() - started
-            codes = sorted(r.status_code for r in results)
+            codes = [r.status_code for r in results]
+            stored = await Order.find({"ticket_id": contested}).count()
             print(
-                f"race of {racers} buyers for one ticket: {elapsed * 1000:.0f} ms,"
-                f" winners {codes.count(201)}, refused {codes.count(409)},"
-                f" other {len(codes) - codes.count(201) - codes.count(409)}"
+                f"race of {racers} buyers for one ticket: winners {codes.count(201)},"
+                f" refused {codes.count(409)},"
+                f" other {len(codes) - codes.count(201) - codes.count(409)},"
+                f" orders stored for it {stored}"
             )
+            print("  " + verdict("seconds to settle", elapsed, RACE_TARGET_S, at_most=True))
+            print(f"  exactly one winner: {'yes' if codes.count(201) == stored == 1 else 'NO'}")
         await remove_isolation(servers, tag)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak resident memory of this process: {peak_mb:.0f} MB")
+        print(
+            f"resident memory of this process (the orders app and the load): idle {idle:.0f} MB,"
+            f" after placing {loaded:.0f} MB, peak {peak_mb:.0f} MB"
+        )
+
+
+def rss_mb_self() -> float:
+    return rss_mb(os.getpid())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=200)
-    parser.add_argument("--racers", type=int, default=50)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--racers", type=int, default=1000)
     args = parser.parse_args()
     logs.configure("bench", "WARNING")  # figures, not a log line per request
-    asyncio.run(bench(args.orders, args.racers))
+    asyncio.run(bench(args.orders, args.concurrency, args.rounds, args.racers))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from beanie import SortDirection
 from bson import Decimal128
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -93,6 +92,30 @@ async def get(ticket_id: str) -> Ticket:
     return await found(Ticket, ticket_id, "ticket")
 
 
+# Reads answer from the stored document as the driver returns it (Beanie's encoding: ``_id``,
+# Decimal128 prices), only the fields an answer or a cursor needs: no Beanie document, no
+# validation of what this service wrote itself, no copy per field (bench:edge measures it).
+# Writes still go through ``Ticket``.
+READ_FIELDS = [
+    "title",
+    "price",
+    "user_id",
+    "order_id",
+    "status",
+    "status_reason",
+    "version",
+    "created_at",
+]
+
+
+async def read(ticket_id: str) -> dict[str, Any]:
+    """The stored ticket ``ticket_id`` (READ_FIELDS), or NotFound."""
+    found = await Ticket.get_pymongo_collection().find_one({"_id": ticket_id}, READ_FIELDS)
+    if found is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    return found
+
+
 class Sort(StrEnum):
     NEWEST = "newest"
     OLDEST = "oldest"
@@ -111,7 +134,7 @@ SORT_KEYS = {
 
 @dataclass(frozen=True)
 class Page:
-    results: list[Ticket]
+    results: list[dict[str, Any]]  # stored tickets, as ``read`` returns them
     next: str | None  # the cursor of the next page, None on the last
 
 
@@ -122,13 +145,14 @@ CURSOR_PATTERN = "^[0-9]{1,14}\\.[0-9a-f-]{1,36}$"
 _CURSOR = re.compile(CURSOR_PATTERN.removeprefix("^").removesuffix("$"))
 
 
-def encode_cursor(sort: Sort, ticket: Ticket) -> str:
+def encode_cursor(sort: Sort, ticket: dict[str, Any]) -> str:
+    """The cursor after ``ticket``, a stored ticket as ``read`` returns it."""
     field, _ = SORT_KEYS[sort]
     if field == "created_at":
-        key = int(ticket.created_at.replace(tzinfo=UTC).timestamp() * 1000)
+        key = int(ticket["created_at"].replace(tzinfo=UTC).timestamp() * 1000)
     else:
-        key = int(ticket.price * 100)
-    return f"{key}.{ticket.id}"
+        key = int(ticket["price"].to_decimal() * 100)
+    return f"{key}.{ticket['_id']}"
 
 
 def decode_cursor(sort: Sort, cursor: str) -> tuple[datetime | Decimal128, str]:
@@ -184,8 +208,12 @@ async def search(
     keyset = page_filter(sort, after)
     query = {"$and": [query, keyset]} if query and keyset else query or keyset
     field, direction = SORT_KEYS[sort]
-    order = [(field, SortDirection(direction)), ("_id", SortDirection(direction))]
-    found = await Ticket.find(query).sort(order).skip(offset).limit(limit + 1).to_list()
+    order = [(field, direction), ("_id", direction)]
+    found = (
+        await Ticket.get_pymongo_collection()
+        .find(query, READ_FIELDS, sort=order, skip=offset, limit=limit + 1)
+        .to_list()
+    )
     more = len(found) > limit
     return Page(found[:limit], encode_cursor(sort, found[limit - 1]) if more else None)
 

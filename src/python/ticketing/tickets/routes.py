@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, post, put
@@ -49,6 +49,20 @@ class TicketOut(View):
     status: TicketStatus
     status_reason: str | None
     version: int
+
+    @classmethod
+    def stored(cls, ticket: dict[str, Any]) -> TicketOut:
+        """From a stored ticket as ``domain.read`` returns it, without a Beanie document."""
+        return cls(
+            id=ticket["_id"],
+            title=ticket["title"],
+            price=ticket["price"].to_decimal(),
+            user_id=ticket["user_id"],
+            order_id=ticket.get("order_id"),
+            status=TicketStatus(ticket["status"]),
+            status_reason=ticket.get("status_reason"),
+            version=ticket["version"],
+        )
 
 
 # A price bound of the search: a decimal string; a range with min above max finds nothing.
@@ -96,11 +110,11 @@ class TicketsController(Controller):
         tickets are added. ``offset`` still skips that many, as before."""
         low, high = (Decimal(bound) if bound else None for bound in (min_price, max_price))
         page = await domain.search(title, sort, low, high, limit, cursor, offset)
-        return TicketPage([TicketOut.of(t) for t in page.results], page.next)
+        return TicketPage([TicketOut.stored(t) for t in page.results], page.next)
 
     @get("/{ticket_id:str}", responses=problems(404))
     async def read(self, ticket_id: FromPath[str]) -> TicketOut:
-        return TicketOut.of(await domain.get(ticket_id))
+        return TicketOut.stored(await domain.read(ticket_id))
 
     @put("/{ticket_id:str}", responses=problems(403, 404, 409))
     async def update(

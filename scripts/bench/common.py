@@ -1,0 +1,118 @@
+"""What the benchmarks share: a light HTTP load generator, percentiles, the verdict line of a
+figure against its target, resident memory of the service processes, and users and tickets
+made through the API.
+
+The load generator speaks HTTP/1.1 over raw asyncio streams (keep-alive, one request in flight
+per connection): on a 2-core machine the client shares the CPU with the servers, and httpx
+would spend more of it per request than the service under test does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+import httpx
+
+PASSWORD = "correct horse battery"
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """The ``p``th percentile, within the samples (the default "exclusive" method
+    extrapolates past the largest when there are fewer than 100)."""
+    if len(samples) < 2:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[int(p) - 1]
+
+
+def verdict(name: str, value: float, target: float, *, at_most: bool = False) -> str:
+    """``name: value (target >= t: met)``; ``at_most`` for figures that must stay below."""
+    met = value <= target if at_most else value >= target
+    sign = "<=" if at_most else ">="
+    return f"{name}: {value:.2f} (target {sign} {target:g}: {'met' if met else 'NOT met'})"
+
+
+async def _connection(
+    host: str, port: int, request: bytes, remaining: Iterator[int], latencies: list[float]
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        for _ in remaining:
+            t0 = time.perf_counter()
+            writer.write(request)
+            status = await reader.readline()
+            if b" 200 " not in status:
+                raise RuntimeError(f"expected 200, got {status!r}")
+            length = None
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+            if length is None:
+                raise RuntimeError("a response without Content-Length (chunked is not read)")
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - t0)
+    finally:
+        writer.close()
+
+
+async def get_rate(url: str, requests: int, concurrency: int) -> float:
+    """Requests per second for ``requests`` GETs of ``url`` over ``concurrency`` keep-alive
+    connections (each 200 and read to its end)."""
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    request = f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode()
+    remaining = iter(range(requests))
+    latencies: list[float] = []
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(_connection(host, port, request, remaining, latencies) for _ in range(concurrency))
+    )
+    return requests / (time.perf_counter() - started)
+
+
+async def rate_of(work: Callable[[], Awaitable[object]], requests: int, concurrency: int) -> float:
+    """Calls per second of ``work`` run ``requests`` times by ``concurrency`` workers."""
+    remaining = iter(range(requests))
+
+    async def worker() -> None:
+        for _ in remaining:
+            await work()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return requests / (time.perf_counter() - started)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` in MB (VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def rss_of(pids: Mapping[str, int]) -> dict[str, float]:
+    return {name: rss_mb(pid) for name, pid in pids.items()}
+
+
+async def signed_up(client: httpx.AsyncClient) -> dict[str, str]:
+    """A new account signed up through the API, and the headers carrying its session."""
+    email = f"bench-{uuid4().hex[:10]}@example.com"
+    response = await client.post("/api/users/signup", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def listed(client: httpx.AsyncClient, seller: dict[str, str], title: str) -> str:
+    response = await client.post(
+        "/api/tickets", json={"title": title, "price": "10.00"}, headers=seller
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
