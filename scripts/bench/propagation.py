@@ -26,9 +26,9 @@ from typing import Any
 import httpx
 from aio_pika import connect
 from aio_pika.abc import AbstractIncomingMessage
-from bench.common import listed, percentile, rss_of, signed_up, verdict
 from pymongo import AsyncMongoClient
 
+from bench.common import listed, percentile, rss_of, signed_up, verdict
 from ticketing.shared import events, logs
 from ticketing.testing.platform import RunningPlatform, platform_processes
 from ticketing.testing.real_servers import Servers, real_servers

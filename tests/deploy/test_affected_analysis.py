@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import deploy.affected_repo as demo
 from affected.analysis import Result, analyse, image_name
 from affected.git import Git
 from affected.graph import Reason
 from affected.pants import Pants
-
-import deploy.affected_repo as demo
 from deploy.fake_pants import FakePants
 
 LOCK = "3rdparty/python/default.lock"

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from affected.cli import build_parser, main
-from affected.errors import EXIT_TOOL, EXIT_USAGE
 
 import deploy.affected_repo as demo
+from affected.cli import build_parser, main
+from affected.errors import EXIT_TOOL, EXIT_USAGE
 from deploy.fake_pants import FakePants
 
 IMAGES = ["deploy/docker:a", "deploy/docker:b"]

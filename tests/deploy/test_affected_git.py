@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from affected.errors import ToolError, UsageError
-from affected.git import Git, toplevel
 
 import deploy.affected_repo as demo
+from affected.errors import ToolError, UsageError
+from affected.git import Git, toplevel
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ services, a shared module, requirements alpha and beta from requirements.txt and
 
 from __future__ import annotations
 
+import deploy.affected_repo as demo
 from affected.graph import (
     Change,
     Reason,
@@ -14,8 +15,6 @@ from affected.graph import (
     find_seeds,
     reached_images,
 )
-
-import deploy.affected_repo as demo
 
 LOCK = "3rdparty/python/default.lock"
 REQS_TXT = "3rdparty/python/requirements.txt"

@@ -20,10 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from affected.cli import main
-from affected.errors import EXIT_TOOL, EXIT_USAGE
 
 import deploy.affected_repo as demo
+from affected.cli import main
+from affected.errors import EXIT_TOOL, EXIT_USAGE
 
 IMAGE = demo.IMAGE
 

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+
+import deploy.affected_repo as demo
 from affected.errors import UsageError
 from affected.lockfile import (
     LockedPackage,
@@ -16,8 +18,6 @@ from affected.lockfile import (
     parse_requirement,
     requirements_reached_by_lock_change,
 )
-
-import deploy.affected_repo as demo
 
 
 def _lock(packages: dict[str, tuple[str, list[str]]]) -> dict[str, LockedPackage]:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from affected.errors import ToolError, UsageError
 from affected.graph import Resolves, TargetInfo
 from affected.pants import Pants, parse_peek, resolves_of
-
 from deploy.fake_pants import FakePants
 
 

@@ -13,7 +13,7 @@ from bson import Decimal128
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing.shared import events
-from ticketing.shared.errors import Conflict, Forbidden, InvalidInput
+from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ticketing.shared.messaging import RetryLater
 from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.persistence import StaleVersion, found
