@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Self
 
 import uvicorn
 
@@ -32,3 +32,21 @@ class BackgroundServer:
         if self._task is not None:
             self._server.should_exit = True
             await self._task
+
+
+class StandIn:
+    """Base of the third parties' stand-ins: each serves its app over real HTTP through
+    ``self._server`` (set in its ``__init__``) and is started and stopped alike."""
+
+    _server: BackgroundServer
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    async def start(self) -> Self:
+        await self._server.start()
+        return self
+
+    async def stop(self) -> None:
+        await self._server.stop()

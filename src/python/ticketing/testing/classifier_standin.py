@@ -11,20 +11,16 @@ from uuid import uuid4
 
 from litestar import Litestar, Request, Response, post
 
-from ticketing.testing.background import BackgroundServer
+from ticketing.testing.background import BackgroundServer, StandIn
 
 
-class ClassifierStandIn:
+class ClassifierStandIn(StandIn):
     def __init__(self, api_key: str = "sk-standin") -> None:
         self.api_key = api_key
         self.scores: dict[str, float] = {"harassment": 0.01, "violence": 0.01}
         self.down = False
         self.inputs: list[str] = []
         self._server = BackgroundServer(self.app())
-
-    @property
-    def url(self) -> str:
-        return self._server.url
 
     def app(self) -> Litestar:
         @post("/v1/moderations", status_code=200)
@@ -60,10 +56,3 @@ class ClassifierStandIn:
             return Response({"id": f"modr-{uuid4().hex}", "model": model, "results": [result]})
 
         return Litestar([moderations])
-
-    async def start(self) -> ClassifierStandIn:
-        await self._server.start()
-        return self
-
-    async def stop(self) -> None:
-        await self._server.stop()

@@ -10,28 +10,17 @@ from typing import Any
 from litestar import Litestar, Request, Response, delete, get, put
 
 from ticketing.shared.permissions import MODEL, evaluate
-from ticketing.testing.background import BackgroundServer
+from ticketing.testing.background import BackgroundServer, StandIn
 from ticketing.testing.kratos_flows import Json, error
 
 
-class KetoStandIn:
+class KetoStandIn(StandIn):
     """Keto's read API (check, list) and write API (create, delete) on one port, evaluating
     the permission model as Keto evaluates ``deploy/ory/keto/namespaces.keto.ts``."""
 
     def __init__(self) -> None:
         self.tuples: set[tuple[str, str, str, str, str]] = set()  # ns, obj, rel, subj ns, subj id
         self._server = BackgroundServer(self._app())
-
-    @property
-    def url(self) -> str:
-        return self._server.url
-
-    async def start(self) -> KetoStandIn:
-        await self._server.start()
-        return self
-
-    async def stop(self) -> None:
-        await self._server.stop()
 
     def _subject(
         self, query: dict[str, Any], prefix: str = "subject_set."

@@ -18,7 +18,7 @@ from uuid import uuid4
 from litestar import Litestar, Request, Response, delete, get, post
 
 from ticketing.shared.identity import KRATOS_COOKIE
-from ticketing.testing.background import BackgroundServer
+from ticketing.testing.background import BackgroundServer, StandIn
 from ticketing.testing.kratos_flows import (
     DUPLICATE,
     INVALID_CREDENTIALS,
@@ -39,7 +39,7 @@ from ticketing.testing.kratos_selfservice import self_service_routes
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-class KratosStandIn:
+class KratosStandIn(StandIn):
     """Kratos configured as ``deploy/ory/kratos/kratos.yml``: an email trait as the identifier,
     optional first and last name, passwords of at least 8 characters, verification and recovery
     by code (its courier mails them over SMTP to ``smtp`` = (host, port) when given), the
@@ -65,17 +65,6 @@ class KratosStandIn:
         self.flow_lifespan = flow_lifespan
         self.privileged_session_max_age = privileged_session_max_age
         self._server = BackgroundServer(self._app())
-
-    @property
-    def url(self) -> str:
-        return self._server.url
-
-    async def start(self) -> KratosStandIn:
-        await self._server.start()
-        return self
-
-    async def stop(self) -> None:
-        await self._server.stop()
 
     def expire_codes(self) -> None:
         """Every code sent so far runs out (as waiting out the code lifespan would)."""

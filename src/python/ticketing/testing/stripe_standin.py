@@ -32,7 +32,7 @@ from litestar import Litestar, Request, Response, get, post
 from litestar.params import FromPath
 
 from ticketing.stack.servers import ChildServer
-from ticketing.testing.background import BackgroundServer
+from ticketing.testing.background import BackgroundServer, StandIn
 from ticketing.testing.stripe_wire import (
     DECLINED,
     TEST_TOKENS,
@@ -50,7 +50,7 @@ PUBLISHABLE_KEY = "pk_test_standin"
 CANCELLABLE = {"requires_payment_method", "requires_capture", "requires_confirmation"}
 
 
-class StripeStandIn:
+class StripeStandIn(StandIn):
     """The stand-in's state and its ASGI ``app``; ``start()`` serves it in this event loop."""
 
     def __init__(self) -> None:
@@ -59,17 +59,6 @@ class StripeStandIn:
         self._replies: dict[str, tuple[str, Json, Reply]] = {}  # key -> (path, form, reply)
         self.app = self._app()
         self._server = BackgroundServer(self.app)
-
-    @property
-    def url(self) -> str:
-        return self._server.url
-
-    async def start(self) -> StripeStandIn:
-        await self._server.start()
-        return self
-
-    async def stop(self) -> None:
-        await self._server.stop()
 
     def _app(self) -> Litestar:
         @post("/v1/tokens")
