@@ -148,11 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"flash sale failed: {exc}", file=sys.stderr)
         return 1
     except httpx.TransportError as exc:
-        print(
-            f"no platform at {args.host} ({exc!r}); start it with "
-            "./pants run src/python/ticketing/stack:up",
-            file=sys.stderr,
-        )
+        print(story.no_platform(args.host, repr(exc)), file=sys.stderr)
         return 1
 
 

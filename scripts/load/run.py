@@ -23,6 +23,7 @@ from locust.util.timespan import parse_timespan
 
 from load.shopper import TASKS, Shopper
 from load.summary import Summary
+from ticketing.stack import story
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -71,11 +72,7 @@ def run(args: argparse.Namespace) -> Summary:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     if problem := reachable(args.host):
-        print(
-            f"no platform at {args.host} ({problem}); start it with "
-            "./pants run src/python/ticketing/stack:up",
-            file=sys.stderr,
-        )
+        print(story.no_platform(args.host, problem), file=sys.stderr)
         return 1
     print(
         f"{args.users} users (started {args.spawn_rate:g} a second) for {args.run_time} "

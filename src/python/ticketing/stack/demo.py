@@ -137,11 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo failed: {exc}", file=sys.stderr)
         return 1
     except httpx.TransportError as exc:
-        print(
-            f"demo failed: no platform at {args.gateway} ({exc}); start it with "
-            "./pants run src/python/ticketing/stack:up",
-            file=sys.stderr,
-        )
+        print(f"demo failed: {story.no_platform(args.gateway, exc)}", file=sys.stderr)
         return 1
     print("demo complete", flush=True)
     return 0

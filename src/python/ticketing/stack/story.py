@@ -17,6 +17,12 @@ TEST_CARD = "tok_visa"
 SCREENING = "waiting_moderation"
 
 
+def no_platform(gateway: str, problem: object) -> str:
+    """What a walker says when nothing answers at the gateway, and how to start it."""
+    start = "./pants run src/python/ticketing/stack:up"
+    return f"no platform at {gateway} ({problem}); start it with {start}"
+
+
 class NotInTime(Exception):
     """What was waited for did not happen in time."""
 
