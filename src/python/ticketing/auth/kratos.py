@@ -10,7 +10,8 @@ mails only known addresses.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import ory_kratos_client as kratos
 from ory_kratos_client.exceptions import ApiException as KratosError
@@ -35,6 +36,8 @@ from ticketing.shared.ory import (
 REFRESH_REQUIRED = "session_refresh_required"
 SIGN_IN_AGAIN = "sign in again to change your email address: the session is too old for it"
 
+T = TypeVar("T")
+
 
 def _error_id(error: KratosError) -> str:
     try:
@@ -58,6 +61,17 @@ def _profile(identity: Any) -> Profile:
         first_name=str(name.get("first", "")),
         last_name=str(name.get("last", "")),
     )
+
+
+async def _submit_code(update: Callable[..., T], **kwargs: Any) -> T:
+    """Submit a code to the flow that mailed it. Kratos' 400 (submitted too often), 404 (no
+    such flow) and 410 (the flow expired) refuse the code as a wrong one is refused."""
+    try:
+        return await call(update, **kwargs)
+    except KratosError as exc:
+        if exc.status in (400, 404, 410):
+            raise CodeRefused(Verdict.WRONG) from None
+        raise
 
 
 class KratosAccounts:
@@ -104,17 +118,11 @@ class KratosAccounts:
     async def verify(self, email: str, code: str) -> None:
         pending = await self._pending(Purpose.VERIFY, email)
         method = kratos.UpdateVerificationFlowWithCodeMethod(method="code", code=code)
-        try:
-            flow = await call(
-                self.frontend.update_verification_flow,
-                flow=pending.flow_id,
-                update_verification_flow_body=kratos.UpdateVerificationFlowBody(method),
-            )
-        except KratosError as exc:
-            # 400: submitted too often; 404: no such flow; 410: the flow expired.
-            if exc.status in (400, 404, 410):
-                raise CodeRefused(Verdict.WRONG) from None
-            raise
+        flow = await _submit_code(
+            self.frontend.update_verification_flow,
+            flow=pending.flow_id,
+            update_verification_flow_body=kratos.UpdateVerificationFlowBody(method),
+        )
         if flow.state != "passed_challenge":  # a wrong, expired or used code
             raise CodeRefused(Verdict.WRONG)
         await pending.delete()
@@ -134,16 +142,11 @@ class KratosAccounts:
         ``revoke_active_sessions`` hook ends the older sessions, and this one is ended here."""
         pending = await self._pending(Purpose.RECOVER, email)
         method = kratos.UpdateRecoveryFlowWithCodeMethod(method="code", code=code)
-        try:
-            flow = await call(
-                self.frontend.update_recovery_flow,
-                flow=pending.flow_id,
-                update_recovery_flow_body=kratos.UpdateRecoveryFlowBody(method),
-            )
-        except KratosError as exc:
-            if exc.status in (400, 404, 410):
-                raise CodeRefused(Verdict.WRONG) from None
-            raise
+        flow = await _submit_code(
+            self.frontend.update_recovery_flow,
+            flow=pending.flow_id,
+            update_recovery_flow_body=kratos.UpdateRecoveryFlowBody(method),
+        )
         follow = [item.actual_instance for item in flow.continue_with or []]
         token = next(
             (
