@@ -110,10 +110,10 @@ READ_FIELDS = [
 
 async def read(ticket_id: str) -> dict[str, Any]:
     """The stored ticket ``ticket_id`` (READ_FIELDS), or NotFound."""
-    found = await Ticket.get_pymongo_collection().find_one({"_id": ticket_id}, READ_FIELDS)
-    if found is None:
+    stored = await Ticket.get_pymongo_collection().find_one({"_id": ticket_id}, READ_FIELDS)
+    if stored is None:
         raise NotFound(f"no ticket {ticket_id}")
-    return found
+    return stored
 
 
 class Sort(StrEnum):
@@ -209,13 +209,13 @@ async def search(
     query = {"$and": [query, keyset]} if query and keyset else query or keyset
     field, direction = SORT_KEYS[sort]
     order = [(field, direction), ("_id", direction)]
-    found = (
+    stored = (
         await Ticket.get_pymongo_collection()
         .find(query, READ_FIELDS, sort=order, skip=offset, limit=limit + 1)
         .to_list()
     )
-    more = len(found) > limit
-    return Page(found[:limit], encode_cursor(sort, found[limit - 1]) if more else None)
+    more = len(stored) > limit
+    return Page(stored[:limit], encode_cursor(sort, stored[limit - 1]) if more else None)
 
 
 async def update(
