@@ -43,6 +43,8 @@ class SmtpSender:
     ) -> None:
         self.host, self.port, self.tls, self.sender = host, port, tls, sender
         self.username, self.password, self.timeout = username, password, timeout
+        # Built once: loading the CA certificates costs more CPU than sending a mail.
+        self._tls = ssl.create_default_context() if tls != "none" else None
 
     async def send(self, mail: Mail) -> None:
         await asyncio.to_thread(self._send, mail)
@@ -51,15 +53,14 @@ class SmtpSender:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, mail.to, mail.subject
         message.set_content(mail.text)
-        context = ssl.create_default_context()
         smtp = (
-            smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self._tls)
             if self.tls == "tls"
             else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         )
         with smtp:
             if self.tls == "starttls":
-                smtp.starttls(context=context)
+                smtp.starttls(context=self._tls)
             if self.username:
                 smtp.login(self.username, self.password or "")
             smtp.send_message(message)
