@@ -86,7 +86,7 @@ async def sign_up(
     email = checked_email(email)
     password = checked_password(password, email)
     try:
-        principal = await identity.register(email, password)
+        principal, session = await identity.register(email, password, sign_in=not verified_only)
     except EmailTaken:
         raise Conflict("an account with this email exists already", field="email") from None
     except RegistrationRejected as exc:
@@ -97,7 +97,9 @@ async def sign_up(
     try:
         await remember(principal)
         await accounts.registered(email)
-        return principal, None if verified_only else await identity.login(email, password)
+        if verified_only or session is not None:
+            return principal, session
+        return principal, await identity.login(email, password)  # the provider opened none
     except Exception as exc:
         if not is_transient(exc):
             raise

@@ -66,7 +66,13 @@ class RegistrationRejected(Exception):
 
 
 class IdentityPort(Protocol):
-    async def register(self, email: str, password: str) -> Principal: ...
+    async def register(
+        self, email: str, password: str, *, sign_in: bool = False
+    ) -> tuple[Principal, Session | None]:
+        """Create the identity; with ``sign_in``, also its first session where the provider
+        opens one at registration (the embedded engine; Kratos with its ``session`` hook),
+        which spares hashing the password a second time to sign in."""
+        ...
 
     async def login(self, email: str, password: str) -> Session: ...
 
@@ -155,19 +161,25 @@ class EmbeddedIdentity:
     async def ping(self) -> None:
         await self._client.admin.command("ping")
 
-    async def register(self, email: str, password: str) -> Principal:
+    async def register(
+        self, email: str, password: str, *, sign_in: bool = False
+    ) -> tuple[Principal, Session | None]:
         identity = StoredIdentity(email=email, password_hash=await hash_password(password))
         try:
             await identity.insert()
         except DuplicateKeyError:
             raise EmailTaken(email) from None
-        return Principal(id=identity.id, email=identity.email)
+        principal = Principal(id=identity.id, email=identity.email)
+        return principal, await self._open(identity) if sign_in else None
 
     async def login(self, email: str, password: str) -> Session:
         identity = await StoredIdentity.find_one(StoredIdentity.email == email)
         known = identity.password_hash if identity else _DUMMY_HASH
         if not await password_matches(known, password) or identity is None:
             raise InvalidCredentials
+        return await self._open(identity)
+
+    async def _open(self, identity: StoredIdentity) -> Session:
         token = secrets.token_urlsafe(32)
         expires_at = datetime.now(UTC) + self._ttl
         await StoredSession(
@@ -185,12 +197,14 @@ class EmbeddedIdentity:
     async def authenticate(self, credentials: Credentials) -> Principal | None:
         if not credentials.token:
             return None
-        session = await StoredSession.find_one(
-            StoredSession.token_hash == hash_token(credentials.token)
+        # Every request of every service asks this: a raw read of three fields, no document.
+        session = await StoredSession.get_pymongo_collection().find_one(
+            {"token_hash": hash_token(credentials.token)},
+            projection={"_id": 0, "identity_id": 1, "email": 1, "expires_at": 1},
         )
         if session is None:
             return None
         # BSON dates carry no zone; they are UTC whether or not the client says so.
-        if session.expires_at.replace(tzinfo=UTC) <= datetime.now(UTC):
+        if session["expires_at"].replace(tzinfo=UTC) <= datetime.now(UTC):
             return None
-        return Principal(id=session.identity_id, email=session.email)
+        return Principal(id=session["identity_id"], email=session["email"])

@@ -63,6 +63,19 @@ def flow_errors(error: KratosError) -> list[tuple[str, int, str]]:
     return found
 
 
+def _session(
+    done: kratos.SuccessfulNativeLogin | kratos.SuccessfulNativeRegistration,
+) -> Session:
+    """Our session from a finished native flow that opened one."""
+    if done.session is None or not done.session_token:
+        raise RuntimeError("Kratos finished the flow without opening a session")
+    return Session(
+        token=done.session_token,
+        principal=principal_of(done.session.identity),
+        expires_at=done.session.expires_at or datetime.now(UTC),
+    )
+
+
 class KratosIdentity:
     """Registration and login through Kratos' native (API) flows; sessions checked with whoami."""
 
@@ -76,7 +89,9 @@ class KratosIdentity:
     async def ping(self) -> None:
         await call(self.metadata.is_ready)
 
-    async def register(self, email: str, password: str) -> Principal:
+    async def register(
+        self, email: str, password: str, *, sign_in: bool = False
+    ) -> tuple[Principal, Session | None]:
         flow = await call(self.frontend.create_native_registration_flow)
         method = kratos.UpdateRegistrationFlowWithPasswordMethod(
             method="password", password=password, traits={"email": email}
@@ -101,7 +116,8 @@ class KratosIdentity:
             self.verification_flows[email] = flow_id
             while len(self.verification_flows) > 1000:  # never handed on (an outage): oldest out
                 self.verification_flows.pop(next(iter(self.verification_flows)))
-        return principal_of(done.identity)
+        opened = sign_in and done.session is not None and bool(done.session_token)
+        return principal_of(done.identity), _session(done) if opened else None
 
     async def login(self, email: str, password: str) -> Session:
         flow = await call(self.frontend.create_native_login_flow)
@@ -118,12 +134,7 @@ class KratosIdentity:
             if exc.status in (400, 401):
                 raise InvalidCredentials from None
             raise
-        expires_at = done.session.expires_at or datetime.now(UTC)
-        return Session(
-            token=done.session_token or "",
-            principal=principal_of(done.session.identity),
-            expires_at=expires_at,
-        )
+        return _session(done)
 
     async def logout(self, token: str) -> None:
         body = kratos.PerformNativeLogoutBody(session_token=token)

@@ -88,8 +88,8 @@ async def bearer_of(isolated: dict[str, Any], email: str, *, admin: bool = False
     try:
         identity = EmbeddedIdentity(client, database, timedelta(hours=1))
         await identity.init()
-        await identity.register(email, PASSWORD)
-        session = await identity.login(email, PASSWORD)
+        _, opened = await identity.register(email, PASSWORD, sign_in=True)
+        session = opened or await identity.login(email, PASSWORD)
         if admin:
             permissions = EmbeddedPermissions(client, database)
             await permissions.init()

@@ -40,12 +40,26 @@ async def identity(
 
 async def test_register_then_sign_in_and_the_session_names_the_user(identity: IdentityPort) -> None:
     await identity.ping()
-    registered = await identity.register("ada@example.com", PASSWORD)
+    registered, _ = await identity.register("ada@example.com", PASSWORD)
     assert registered.email == "ada@example.com"
     session = await identity.login("ada@example.com", PASSWORD)
     assert session.principal == registered
     assert session.token
     assert await identity.authenticate(Credentials(token=session.token)) == registered
+
+
+async def test_registration_opens_a_live_session_only_when_asked(identity: IdentityPort) -> None:
+    _, unasked = await identity.register("ada@example.com", PASSWORD)
+    assert unasked is None
+    grace, session = await identity.register("grace@example.com", PASSWORD, sign_in=True)
+    if isinstance(identity, KratosIdentity):
+        # Our Kratos configuration has no ``session`` hook after registration: signing in
+        # is a login of its own there (auth's sign-up does it).
+        assert session is None
+        return
+    assert session is not None
+    assert session.principal == grace
+    assert await identity.authenticate(Credentials(token=session.token)) == grace
 
 
 async def test_a_taken_email_is_refused(identity: IdentityPort) -> None:
@@ -91,6 +105,6 @@ async def test_kratos_field_errors_become_our_rejections() -> None:
 async def test_kratos_browser_cookie_is_accepted_too() -> None:
     async with ory_servers.kratos() as (public, admin):
         kratos = KratosIdentity(public, admin)
-        registered = await kratos.register("ada@example.com", PASSWORD)
+        registered, _ = await kratos.register("ada@example.com", PASSWORD)
         session = await kratos.login("ada@example.com", PASSWORD)
         assert await kratos.authenticate(Credentials(kratos_cookie=session.token)) == registered
