@@ -32,15 +32,21 @@ def counted(platform: Platform, outcome: Outcome) -> None:
     orders.labels(outcome).inc()
 
 
-async def place(platform: Platform, user_id: str, ticket_id: str, window: timedelta) -> Order:
-    ticket = await found(TicketReplica, ticket_id, "ticket")
-    if await platform.permissions.check("Ticket", ticket_id, "edit", user_id):
+def check_orderable(ticket: TicketReplica, buyer_id: str) -> None:
+    """A ticket can be ordered by anyone but its seller, once moderation approved it. (Whether
+    another order holds it is the database's to say: see ``Order``'s unique index.)"""
+    if ticket.user_id == buyer_id:
         raise Forbidden("you cannot order your own ticket")
     if ticket.status != TicketStatus.APPROVED:
         reason = "it is still being screened by moderation"
         if ticket.status == TicketStatus.REJECTED:
             reason = "moderation rejected it"
         raise Conflict(f"the ticket cannot be ordered: {reason}", ticket_status=ticket.status)
+
+
+async def place(platform: Platform, user_id: str, ticket_id: str, window: timedelta) -> Order:
+    ticket = await found(TicketReplica, ticket_id, "ticket")
+    check_orderable(ticket, user_id)
     order = Order(
         user_id=user_id,
         expires_at=datetime.now(UTC) + window,
