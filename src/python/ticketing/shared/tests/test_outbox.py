@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 from typing import Any
 
+import msgspec
 import pytest
 from pymongo.errors import OperationFailure
 
@@ -139,4 +140,34 @@ async def test_a_failure_after_the_commit_never_fails_the_request(
         monkeypatch.undo()
         assert await platform.outbox.pending() == 1
     finally:
+        await platform.stop()
+
+
+async def test_a_burst_of_commits_is_delivered_by_the_requests_themselves(
+    isolated: dict[str, Any],
+) -> None:
+    """Concurrent commits share delivery passes; none may be left behind for the relay, which
+    is stopped here, and each event arrives once."""
+    platform = Platform("tickets", ServiceSettings(**isolated), [])
+    await platform.start()
+    await platform.outbox.stop()  # only the requests' own flushes deliver
+    orders, received = await collect(isolated)
+    burst = [msgspec.structs.replace(EVENT, id=f"t{i}") for i in range(40)]
+    committed: list[str] = []
+
+    async def commit(event: events.TicketCreated) -> None:
+        async def write(session: Any) -> None:
+            await platform.outbox.add_event(event, session)
+            committed.append(event.id)
+
+        await platform.commit(write)
+
+    try:
+        await asyncio.gather(*(commit(event) for event in burst))
+        assert await platform.outbox.pending() == 0
+        arrived = [(await asyncio.wait_for(received.get(), 10)).id for _ in burst]
+        assert sorted(arrived) == sorted(committed)
+        assert received.empty()
+    finally:
+        await orders.stop()
         await platform.stop()
