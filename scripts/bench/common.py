@@ -10,9 +10,12 @@ would spend more of it per request than the service under test does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import os
 import statistics
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 from uuid import uuid4
@@ -37,44 +40,69 @@ def verdict(name: str, value: float, target: float, *, at_most: bool = False) ->
     return f"{name}: {value:.2f} (target {sign} {target:g}: {'met' if met else 'NOT met'})"
 
 
-async def _connection(
-    host: str, port: int, request: bytes, remaining: Iterator[int], latencies: list[float]
-) -> None:
-    reader, writer = await asyncio.open_connection(host, port)
-    try:
-        for _ in remaining:
-            t0 = time.perf_counter()
-            writer.write(request)
-            status = await reader.readline()
-            if b" 200 " not in status:
-                raise RuntimeError(f"expected 200, got {status!r}")
-            length = None
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.partition(b":")
-                if name.lower() == b"content-length":
-                    length = int(value)
-            if length is None:
-                raise RuntimeError("a response without Content-Length (chunked is not read)")
-            await reader.readexactly(length)
-            latencies.append(time.perf_counter() - t0)
-    finally:
-        writer.close()
+def http_request(
+    method: str, url: str, body: object = None, headers: Mapping[str, str] | None = None
+) -> bytes:
+    """One HTTP/1.1 request as bytes, ``body`` sent as JSON."""
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {parts.netloc}"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    payload = b"" if body is None else json.dumps(body).encode()
+    if body is not None:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
+
+
+async def _answer(reader: asyncio.StreamReader) -> int:
+    """Read one response to its end; its status code."""
+    status = int((await reader.readline()).split(b" ", 2)[1])
+    length = None
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+    if length is None:
+        raise RuntimeError("a response without Content-Length (chunked is not read)")
+    await reader.readexactly(length)
+    return status
+
+
+async def send_all(
+    url: str, requests: Iterable[bytes], concurrency: int
+) -> tuple[list[int], list[float]]:
+    """Send ``requests`` over ``concurrency`` keep-alive connections to ``url``'s host, one
+    request in flight per connection: the status codes and latencies (s), in answer order."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    remaining = iter(requests)
+    statuses: list[int] = []
+    latencies: list[float] = []
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            for request in remaining:
+                t0 = time.perf_counter()
+                writer.write(request)
+                statuses.append(await _answer(reader))
+                latencies.append(time.perf_counter() - t0)
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    return statuses, latencies
 
 
 async def get_rate(url: str, requests: int, concurrency: int) -> float:
     """Requests per second for ``requests`` GETs of ``url`` over ``concurrency`` keep-alive
-    connections (each 200 and read to its end)."""
-    parts = urlsplit(url)
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    request = f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode()
-    remaining = iter(range(requests))
-    latencies: list[float] = []
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    connections (each must be a 200)."""
     started = time.perf_counter()
-    await asyncio.gather(
-        *(_connection(host, port, request, remaining, latencies) for _ in range(concurrency))
-    )
-    return requests / (time.perf_counter() - started)
+    statuses, _ = await send_all(url, [http_request("GET", url)] * requests, concurrency)
+    elapsed = time.perf_counter() - started
+    if set(statuses) != {200}:
+        raise RuntimeError(f"expected only 200s, got {sorted(set(statuses))}")
+    return requests / elapsed
 
 
 async def rate_of(work: Callable[[], Awaitable[object]], requests: int, concurrency: int) -> float:
@@ -88,6 +116,23 @@ async def rate_of(work: Callable[[], Awaitable[object]], requests: int, concurre
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return requests / (time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def cpu_use() -> Iterator[list[float]]:
+    """How many of the machine's cores were busy, on average, inside the block (every process
+    counts: the service, the database, the broker, this load and anything else running); the
+    list it yields holds the figure once the block ends."""
+
+    def busy_and_total() -> tuple[int, int]:
+        jiffies = [int(x) for x in Path("/proc/stat").read_text().split()[1:9]]  # guest is in user
+        return sum(jiffies) - jiffies[3] - jiffies[4], sum(jiffies)  # idle and iowait out
+
+    figure: list[float] = []
+    busy0, total0 = busy_and_total()
+    yield figure
+    busy1, total1 = busy_and_total()
+    figure.append((os.cpu_count() or 1) * (busy1 - busy0) / max(total1 - total0, 1))
 
 
 def rss_mb(pid: int) -> float:

@@ -97,13 +97,14 @@ class ServiceProcess:
 class Services:
     log_dir: Path
     ports: Mapping[str, int] | None = None  # None: free ports, found again if one is taken
+    names: tuple[str, ...] = SERVICES  # which to run (a benchmark may want one)
     members: list[ServiceProcess] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
 
     def start(self, env: Mapping[str, str] | None = None) -> Services:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.env = {**python_env(), **(env or {})}
-        for name in SERVICES:
+        for name in self.names:
             port = self.ports[name] if self.ports else free_port()
             member = ServiceProcess(name, port, self.log_dir / f"{name}.log")
             member.start(self.env)
