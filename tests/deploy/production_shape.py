@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -58,12 +57,11 @@ from deploy.kube_env import (
     with_host,
 )
 from ticketing.stack.servers import (
-    DEFAULT_RABBITMQ_URL,
-    DEFAULT_REDIS_URL,
-    HOW_TO_START,
     EmbeddedMongo,
-    answers,
     free_port,
+    missing_servers,
+    required_urls,
+    stop_process,
 )
 from ticketing.testing.fixtures import remove_isolation
 from ticketing.testing.keto_standin import KetoStandIn
@@ -75,15 +73,6 @@ T = TypeVar("T")
 MONGODB_HOST = "mongodb.databases.svc.cluster.local:27017"
 RABBITMQ_HOST = "rabbitmq.databases.svc.cluster.local:5672"
 REDIS_HOST = "redis.databases.svc.cluster.local:6379"
-
-
-def local_server(name: str, variable: str, default: str) -> str:
-    url = os.environ.get(variable) or default
-    if not answers(url):
-        raise RuntimeError(
-            f"no {name} at {url} for the production-shape test: {HOW_TO_START[name]}"
-        )
-    return url
 
 
 class OryStandIns:
@@ -149,13 +138,7 @@ class PodProcess:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, grace=15)
 
 
 @dataclass
@@ -217,8 +200,10 @@ def secrets(rabbitmq_url: str, redis_url: str) -> dict[str, dict[str, str]]:
 @contextlib.contextmanager
 def loopback_cluster(tmp: Path) -> Iterator[LoopbackCluster]:
     """Start the servers, the stand-ins and every service's pod process; yield them ready."""
-    rabbitmq_url = local_server("RabbitMQ", "RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
-    redis_url = local_server("Redis", "REDIS_URL", DEFAULT_REDIS_URL)
+    if missing := missing_servers(os.environ):
+        raise RuntimeError("the production-shape test cannot start: " + "; ".join(missing))
+    urls = required_urls(os.environ)
+    rabbitmq_url, redis_url = urls["RabbitMQ"], urls["Redis"]
     tag = f"prodshape{uuid4().hex[:10]}"
     with contextlib.ExitStack() as stack:
         mongo = EmbeddedMongo().start(log_path=tmp / "secantusdb.log")

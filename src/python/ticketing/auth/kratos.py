@@ -74,6 +74,16 @@ async def _submit_code(update: Callable[..., T], **kwargs: Any) -> T:
         raise
 
 
+def _code_body(purpose: Purpose, **fields: str) -> dict[str, Any]:
+    """The body argument of Kratos' update call for a verification or recovery flow: the code
+    method with ``fields`` (the address to mail a code to, or the code that was mailed)."""
+    if purpose is Purpose.VERIFY:
+        verification = kratos.UpdateVerificationFlowWithCodeMethod(method="code", **fields)
+        return {"update_verification_flow_body": kratos.UpdateVerificationFlowBody(verification)}
+    recovery = kratos.UpdateRecoveryFlowWithCodeMethod(method="code", **fields)
+    return {"update_recovery_flow_body": kratos.UpdateRecoveryFlowBody(recovery)}
+
+
 class KratosAccounts:
     def __init__(self, identity: KratosIdentity) -> None:
         self.identity = identity
@@ -105,47 +115,43 @@ class KratosAccounts:
         if flow_id:
             await self._remember(Purpose.VERIFY, email, flow_id)
 
+    async def _send_code(self, purpose: Purpose, email: str) -> None:
+        """Start a native verification or recovery flow; Kratos mails its code to ``email``."""
+        update: Callable[..., Any]
+        if purpose is Purpose.VERIFY:
+            flow_id = (await call(self.frontend.create_native_verification_flow)).id
+            update = self.frontend.update_verification_flow
+        else:
+            flow_id = (await call(self.frontend.create_native_recovery_flow)).id
+            update = self.frontend.update_recovery_flow
+        await call(update, flow=flow_id, **_code_body(purpose, email=email))
+        await self._remember(purpose, email, flow_id)
+
     async def send_verification(self, email: str) -> None:
-        flow = await call(self.frontend.create_native_verification_flow)
-        method = kratos.UpdateVerificationFlowWithCodeMethod(method="code", email=email)
-        await call(
-            self.frontend.update_verification_flow,
-            flow=flow.id,
-            update_verification_flow_body=kratos.UpdateVerificationFlowBody(method),
-        )
-        await self._remember(Purpose.VERIFY, email, flow.id)
+        await self._send_code(Purpose.VERIFY, email)
 
     async def verify(self, email: str, code: str) -> None:
         pending = await self._pending(Purpose.VERIFY, email)
-        method = kratos.UpdateVerificationFlowWithCodeMethod(method="code", code=code)
         flow = await _submit_code(
             self.frontend.update_verification_flow,
             flow=pending.flow_id,
-            update_verification_flow_body=kratos.UpdateVerificationFlowBody(method),
+            **_code_body(Purpose.VERIFY, code=code),
         )
         if flow.state != "passed_challenge":  # a wrong, expired or used code
             raise CodeRefused(Verdict.WRONG)
         await pending.delete()
 
     async def send_recovery(self, email: str) -> None:
-        flow = await call(self.frontend.create_native_recovery_flow)
-        method = kratos.UpdateRecoveryFlowWithCodeMethod(method="code", email=email)
-        await call(
-            self.frontend.update_recovery_flow,
-            flow=flow.id,
-            update_recovery_flow_body=kratos.UpdateRecoveryFlowBody(method),
-        )
-        await self._remember(Purpose.RECOVER, email, flow.id)
+        await self._send_code(Purpose.RECOVER, email)
 
     async def recover(self, email: str, code: str, password: str) -> None:
         """The code gets a privileged session and a settings flow for the new password; Kratos'
         ``revoke_active_sessions`` hook ends the older sessions, and this one is ended here."""
         pending = await self._pending(Purpose.RECOVER, email)
-        method = kratos.UpdateRecoveryFlowWithCodeMethod(method="code", code=code)
         flow = await _submit_code(
             self.frontend.update_recovery_flow,
             flow=pending.flow_id,
-            update_recovery_flow_body=kratos.UpdateRecoveryFlowBody(method),
+            **_code_body(Purpose.RECOVER, code=code),
         )
         follow = [item.actual_instance for item in flow.continue_with or []]
         token = next(

@@ -89,9 +89,14 @@ class OrderTicket(msgspec.Struct, frozen=True, kw_only=True):
     user_id: str
 
 
-class OrderCreated(Event, frozen=True, kw_only=True):
-    SUBJECT: ClassVar[str] = "order.created"
+class OrderEvent(Event, frozen=True, kw_only=True):
+    """What the orders service says of an order."""
+
     PUBLISHER: ClassVar[str] = "orders"
+
+
+class OrderCreated(OrderEvent, frozen=True, kw_only=True):
+    SUBJECT: ClassVar[str] = "order.created"
     CONSUMERS: ClassVar[tuple[str, ...]] = ("tickets", "payments", "expiration")
     status: OrderStatus
     user_id: str
@@ -99,19 +104,17 @@ class OrderCreated(Event, frozen=True, kw_only=True):
     ticket: OrderTicket
 
 
-class OrderCancelled(Event, frozen=True, kw_only=True):
+class OrderCancelled(OrderEvent, frozen=True, kw_only=True):
     SUBJECT: ClassVar[str] = "order.cancelled"
-    PUBLISHER: ClassVar[str] = "orders"
     CONSUMERS: ClassVar[tuple[str, ...]] = ("tickets", "payments")
     ticket_id: str
 
 
-class OrderCompleted(Event, frozen=True, kw_only=True):
+class OrderCompleted(OrderEvent, frozen=True, kw_only=True):
     """Orders accepted payment ``payment_id`` for order ``id``: its money may be captured.
     Of order.completed and order.cancelled exactly one happens to an order."""
 
     SUBJECT: ClassVar[str] = "order.completed"
-    PUBLISHER: ClassVar[str] = "orders"
     CONSUMERS: ClassVar[tuple[str, ...]] = ("payments",)
     payment_id: str
 

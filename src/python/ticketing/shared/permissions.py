@@ -1,8 +1,8 @@
 """The permission port, its model, and the embedded engine that serves it without Ory Keto.
 
 The model is relationship based (Zanzibar, as Ory Keto does it). ``MODEL`` below and
-``deploy/ory/keto/namespaces.keto.ts`` (Ory Permission Language) describe the same thing;
-a test parses the OPL file and compares, so the two cannot drift apart.
+``deploy/helm/ticketing/files/ory/keto/namespaces.keto.ts`` (Ory Permission Language) describe
+the same thing; a test parses the OPL file and compares, so the two cannot drift apart.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Self
@@ -26,6 +27,11 @@ HOW_TO_START = {
     "deploy/docker/compose.yaml up -d rabbitmq`), or set RABBITMQ_URL",
     "Redis": "start it with `redis-server --daemonize yes --port 6379 --save '' --appendonly no`"
     " (or `docker compose -f deploy/docker/compose.yaml up -d redis`), or set REDIS_URL",
+}
+# The servers that are found, never started here: name -> (the variable naming its URL, default).
+REQUIRED = {
+    "RabbitMQ": ("RABBITMQ_URL", DEFAULT_RABBITMQ_URL),
+    "Redis": ("REDIS_URL", DEFAULT_REDIS_URL),
 }
 
 
@@ -47,6 +53,20 @@ def answers(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
+def required_urls(env: Mapping[str, str]) -> dict[str, str]:
+    """The URL of each required server, by name: from ``env``, else the local default."""
+    return {name: env.get(variable) or default for name, (variable, default) in REQUIRED.items()}
+
+
+def missing_servers(env: Mapping[str, str]) -> list[str]:
+    """A line per required server that does not answer, saying how to get it."""
+    return [
+        f"{name} does not answer at {url}: {HOW_TO_START[name]}"
+        for name, url in required_urls(env).items()
+        if not answers(url)
+    ]
+
+
 def wait_until_answers(
     url: str, timeout: float, process: subprocess.Popen[bytes] | None = None
 ) -> None:
@@ -57,6 +77,17 @@ def wait_until_answers(
         if time.monotonic() > deadline:
             raise TimeoutError(f"nothing answers at {url} after {timeout:.0f}s")
         time.sleep(0.1)
+
+
+def stop_process(process: subprocess.Popen[bytes] | None, grace: float = 10) -> None:
+    """SIGTERM a running process; SIGKILL it if it has not exited after ``grace`` seconds."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def python_env() -> dict[str, str]:
@@ -117,13 +148,7 @@ class ChildServer:
         wait_until_answers(self.url, 30, self._spawn(self.log_path))
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 @dataclass

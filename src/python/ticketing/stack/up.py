@@ -33,14 +33,7 @@ from ticketing.stack.processes import (
     ServiceFailed,
     Services,
 )
-from ticketing.stack.servers import (
-    DEFAULT_RABBITMQ_URL,
-    DEFAULT_REDIS_URL,
-    HOW_TO_START,
-    EmbeddedMongo,
-    answers,
-    free_port,
-)
+from ticketing.stack.servers import EmbeddedMongo, free_port, missing_servers
 from ticketing.testing import mail_catcher, stripe_standin
 from ticketing.testing.mail_catcher import MailCatcherProcess
 from ticketing.testing.stripe_standin import StripeStandInProcess
@@ -69,19 +62,6 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="fixed: 8001-8006 as in the README; auto: any free ports",
     )
     return parser.parse_args(argv)
-
-
-def missing_servers(env: dict[str, str]) -> list[str]:
-    """A line per required server that does not answer, saying how to get it."""
-    problems = []
-    for name, variable, default in (
-        ("RabbitMQ", "RABBITMQ_URL", DEFAULT_RABBITMQ_URL),
-        ("Redis", "REDIS_URL", DEFAULT_REDIS_URL),
-    ):
-        url = env.get(variable) or default
-        if not answers(url):
-            problems.append(f"{name} does not answer at {url}: {HOW_TO_START[name]}")
-    return problems
 
 
 def serve(

@@ -15,8 +15,9 @@ from ticketing.testing.kratos_flows import Json, error
 
 
 class KetoStandIn(StandIn):
-    """Keto's read API (check, list) and write API (create, delete) on one port, evaluating
-    the permission model as Keto evaluates ``deploy/ory/keto/namespaces.keto.ts``."""
+    """Keto's read API (check, list) and write API (create, delete) on one port, evaluating the
+    permission model as Keto evaluates ``namespaces.keto.ts`` (deploy/helm/ticketing/files/ory/
+    keto/)."""
 
     def __init__(self) -> None:
         self.tuples: set[tuple[str, str, str, str, str]] = set()  # ns, obj, rel, subj ns, subj id

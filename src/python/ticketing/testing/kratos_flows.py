@@ -85,6 +85,14 @@ def error(status: int, reason: str, error_id: str | None = None, **more: Any) ->
     return Response({"error": body, **more}, status_code=status)
 
 
+class Refused(Exception):
+    """Kratos' error answer, raised where a handler's helper refuses; the stand-in sends it."""
+
+    def __init__(self, response: Response[Json]) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
 _STATUS = {
     400: "Bad Request",
     401: "Unauthorized",

@@ -23,6 +23,7 @@ from ticketing.testing.kratos_flows import (
     VERIFIED,
     Flow,
     Json,
+    Refused,
     address_of,
     body_of,
     error,
@@ -55,19 +56,39 @@ def _expired(kind: str) -> Response[Json]:
 
 
 def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
-    def started(kind: str, flow_id: str) -> Flow | Response[Json]:
+    def started(kind: str, flow_id: str) -> Flow:
         flow = kratos.flows.get(flow_id)
         if flow is None or flow.kind != kind:
-            return error(404, "The requested flow could not be found.")
-        return _expired(kind) if flow.expired() else flow
+            raise Refused(error(404, "The requested flow could not be found."))
+        if flow.expired():
+            raise Refused(_expired(kind))
+        return flow
 
-    def code_body(body: Json | None) -> bool:
-        return body is not None and body.get("method") == "code" and not set(body) - CODE_FIELDS
+    def signed_in(request: Request[Any, Any, Any]) -> tuple[str, Json]:
+        """The request's session token and session."""
+        found = kratos.session_of(request)
+        if found is None:
+            raise Refused(error(401, NO_SESSION, "session_inactive"))
+        return found
 
-    def submitted(flow: Flow, code: str) -> bool | None:
-        """Whether the code is the flow's; None once the flow had too many submissions."""
+    async def code_submission(
+        request: Request[Any, Any, Any], kind: str, flow_id: str
+    ) -> tuple[Flow, Json]:
+        """The started ``kind`` flow and the code method's body sent to it."""
+        found = started(kind, flow_id)
+        body = await body_of(request)
+        if body is None or body.get("method") != "code" or set(body) - CODE_FIELDS:
+            invalid = f"The request body is not a valid {kind} with the code method."
+            raise Refused(error(400, invalid))
+        return found, body
+
+    def redeemed(flow: Flow, body: Json) -> Json | None:
+        """The identity whose address the code in ``body`` proves; None for a wrong code."""
         flow.submissions += 1
-        return None if flow.submissions > MAX_SUBMISSIONS else flow.redeem(code)
+        if flow.submissions > MAX_SUBMISSIONS:
+            raise Refused(error(400, TOO_OFTEN))
+        right = flow.redeem(str(body.get("code", "")))
+        return kratos.by_email(flow.address) if right else None
 
     @get("/self-service/verification/api")
     async def new_verification() -> Json:
@@ -75,21 +96,12 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
 
     @post("/self-service/verification", status_code=200)
     async def verification(request: Request[Any, Any, Any], flow: str) -> Response[Json]:
-        found = started("verification", flow)
-        if isinstance(found, Response):
-            return found
-        body = await body_of(request)
-        if not code_body(body):
-            return error(400, "The request body is not a valid verification with the code method.")
-        assert body is not None
+        found, body = await code_submission(request, "verification", flow)
         if isinstance(body.get("email"), str):
             await kratos.send_verification(found, body["email"].strip().lower())
             return Response(kratos.verification_json(found, [text(VERIFICATION_SENT, kind="info")]))
-        right = submitted(found, str(body.get("code", "")))
-        if right is None:
-            return error(400, TOO_OFTEN)
-        identity = kratos.by_email(found.address)
-        if not right or identity is None:
+        identity = redeemed(found, body)
+        if identity is None:
             return Response(kratos.verification_json(found, [text(VERIFICATION_CODE_INVALID)]))
         for address in identity["verifiable_addresses"]:
             if address["value"] == found.address:
@@ -109,13 +121,7 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
 
     @post("/self-service/recovery", status_code=200)
     async def recovery(request: Request[Any, Any, Any], flow: str) -> Response[Json]:
-        found = started("recovery", flow)
-        if isinstance(found, Response):
-            return found
-        body = await body_of(request)
-        if not code_body(body):
-            return error(400, "The request body is not a valid recovery with the code method.")
-        assert body is not None
+        found, body = await code_submission(request, "recovery", flow)
         if isinstance(body.get("email"), str):
             found.state, found.address = "sent_email", body["email"].strip().lower()
             if kratos.by_email(found.address) is not None:  # nothing to an unknown address
@@ -123,11 +129,8 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
                 found.set_code(code, kratos.code_lifespan)
                 await kratos.courier.recovery_code(found.address, code)
             return Response(recovery_json(found, [text(RECOVERY_SENT, kind="info")]))
-        right = submitted(found, str(body.get("code", "")))
-        if right is None:
-            return error(400, TOO_OFTEN)
-        identity = kratos.by_email(found.address)
-        if not right or identity is None:
+        identity = redeemed(found, body)
+        if identity is None:
             return Response(recovery_json(found, [text(RECOVERY_CODE_INVALID)]))
         # A privileged session for the settings that follow; revoke_active_sessions ends the rest.
         token, _ = kratos.new_session(identity["id"])
@@ -159,10 +162,7 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
 
     @get("/self-service/settings/api")
     async def new_settings(request: Request[Any, Any, Any]) -> Response[Json]:
-        signed_in = kratos.session_of(request)
-        if signed_in is None:
-            return error(401, NO_SESSION, "session_inactive")
-        token, session = signed_in
+        token, session = signed_in(request)
         flow = kratos.new_flow(
             "settings", identity_id=session["identity_id"], session_token=token, state="show_form"
         )
@@ -171,12 +171,7 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
     @post("/self-service/settings", status_code=200)
     async def settings(request: Request[Any, Any, Any], flow: str) -> Response[Json]:
         found = started("settings", flow)
-        if isinstance(found, Response):
-            return found
-        signed_in = kratos.session_of(request)
-        if signed_in is None:
-            return error(401, NO_SESSION, "session_inactive")
-        token, session = signed_in
+        token, session = signed_in(request)
         if session["identity_id"] != found.identity_id:
             return error(403, "The flow belongs to another identity.", "security_identity_mismatch")
         body = await body_of(request) or {}
@@ -216,10 +211,7 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
 
     @get("/sessions")
     async def my_sessions(request: Request[Any, Any, Any]) -> Response[Any]:
-        signed_in = kratos.session_of(request)
-        if signed_in is None:
-            return error(401, NO_SESSION, "session_inactive")
-        token, current = signed_in
+        token, current = signed_in(request)
         others = [
             kratos.session_json(s)
             for t, s in kratos.sessions.items()
@@ -229,20 +221,14 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
 
     @delete("/sessions", status_code=200)
     async def end_others(request: Request[Any, Any, Any]) -> Response[Json]:
-        signed_in = kratos.session_of(request)
-        if signed_in is None:
-            return error(401, NO_SESSION, "session_inactive")
-        token, current = signed_in
+        token, current = signed_in(request)
         before = len(kratos.sessions)
         kratos.revoke_active_sessions(current["identity_id"], keep=token)
         return Response({"count": before - len(kratos.sessions)})
 
     @delete("/sessions/{session_id:str}", status_code=200)  # 204, or an error body
     async def end_one(request: Request[Any, Any, Any], session_id: str) -> Response[Any]:
-        signed_in = kratos.session_of(request)
-        if signed_in is None:
-            return error(401, NO_SESSION, "session_inactive")
-        _, current = signed_in
+        _, current = signed_in(request)
         try:
             UUID(session_id)
         except ValueError:

@@ -25,6 +25,7 @@ from ticketing.testing.kratos_flows import (
     Courier,
     Flow,
     Json,
+    Refused,
     address_of,
     body_of,
     error,
@@ -263,4 +264,7 @@ class KratosStandIn(StandIn):
             return {"status": "ok"}
 
         handlers = [new_registration, register, new_login, login, logout, whoami, ready]
-        return Litestar([*handlers, *self_service_routes(self)])
+        return Litestar(
+            [*handlers, *self_service_routes(self)],
+            exception_handlers={Refused: lambda _, exc: exc.response},
+        )

@@ -13,15 +13,15 @@ from ticketing.testing.keto_standin import KetoStandIn
 from ticketing.testing.kratos_standin import KratosStandIn
 from ticketing.testing.real_servers import docker_answers
 
-ORY_CONFIG = Path("deploy/ory")
 KIND = "container" if docker_answers() else "standin"
 
 
 @dataclass(frozen=True)
 class Image:
-    """An Ory server's container, configured from ``deploy/ory/<name>``."""
+    """An Ory server's container, configured from the files in ``config``."""
 
     name: str
+    config: Path
     image: str
     command: str
     ready: str  # the log line that says it serves
@@ -31,6 +31,7 @@ class Image:
 
 KRATOS = Image(
     "kratos",
+    Path("deploy/ory/kratos"),
     "oryd/kratos:v1.3.1",
     "serve --config /etc/config/kratos/kratos.yml --dev",
     "Starting the public httpd",
@@ -39,6 +40,7 @@ KRATOS = Image(
 )
 KETO = Image(
     "keto",
+    Path("deploy/helm/ticketing/files/ory/keto"),  # kept only in the chart
     "oryd/keto:v0.14.0",
     "serve --config /etc/config/keto/keto.yml",
     "Starting the write-api",
@@ -51,7 +53,7 @@ def _container(spec: Image) -> Iterator[tuple[str, str]]:  # pragma: no cover - 
     from testcontainers.core.container import DockerContainer
     from testcontainers.core.waiting_utils import wait_for_logs
 
-    config = str((ORY_CONFIG / spec.name).resolve())
+    config = str(spec.config.resolve())
     container = (
         DockerContainer(spec.image)
         .with_volume_mapping(config, f"/etc/config/{spec.name}", "ro")

@@ -13,13 +13,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ticketing.stack.servers import (
-    DEFAULT_RABBITMQ_URL,
-    DEFAULT_REDIS_URL,
-    HOW_TO_START,
-    EmbeddedMongo,
-    answers,
-)
+from ticketing.stack.servers import HOW_TO_START, REQUIRED, EmbeddedMongo, answers
 from ticketing.testing.mail_catcher import MailCatcher
 
 
@@ -46,8 +40,9 @@ def docker_answers() -> bool:
 
 
 @contextlib.contextmanager
-def _container(kind: str) -> Iterator[str]:
-    if kind == "rabbitmq":
+def _container(name: str) -> Iterator[str]:
+    """A container of the server ``name`` (a key of REQUIRED); its URL."""
+    if name == "RabbitMQ":
         from testcontainers.rabbitmq import RabbitMqContainer
 
         with RabbitMqContainer("rabbitmq:3.13") as rabbit:
@@ -73,17 +68,14 @@ def real_servers() -> Iterator[Servers]:
             mongodb = embedded.url
             provenance["MongoDB"] = f"embedded SecantusDB on port {embedded.port}"
         urls = {}
-        for name, var, default, kind in (
-            ("RabbitMQ", "RABBITMQ_URL", DEFAULT_RABBITMQ_URL, "rabbitmq"),
-            ("Redis", "REDIS_URL", DEFAULT_REDIS_URL, "redis"),
-        ):
+        for name, (var, default) in REQUIRED.items():
             url = os.environ.get(var)
             if url:
                 provenance[name] = f"from {var}"
             elif answers(default):
                 url, provenance[name] = default, f"local {default}"
             elif docker_answers():
-                url = stack.enter_context(_container(kind))
+                url = stack.enter_context(_container(name))
                 provenance[name] = "testcontainers"
             else:
                 raise RuntimeError(f"no {name} for the tests: {HOW_TO_START[name]}")

@@ -11,16 +11,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ticketing.shared.web import ended_session_cookie
-from ticketing.web.api import Api, Profile, SessionInfo, User
-from ticketing.web.routes import (
-    ApiClient,
-    Form,
-    SessionToken,
-    SignedInUser,
-    Visitor,
-    page,
-    submit,
-)
+from ticketing.web.api import Api, Profile, SessionInfo
+from ticketing.web.routes import ApiClient, Form, Me, Member, Visitor, page, submit
 
 
 class CodeForm(msgspec.Struct):
@@ -96,13 +88,11 @@ class CodePages(Controller):
         return page("recovered.html", None)
 
 
-async def account_page(
-    api: Api, token: str | None, user: User, errors: dict[str, str], status_code: int = 200
-) -> Template:
-    profile = await api.get("/api/users/me", token, Profile)
-    sessions = await api.get("/api/users/me/sessions", token, list[SessionInfo])
+async def account_page(me: Member, errors: dict[str, str], status_code: int = 200) -> Template:
+    profile = await me.api.get("/api/users/me", me.token, Profile)
+    sessions = await me.api.get("/api/users/me/sessions", me.token, list[SessionInfo])
     return page(
-        "account.html", user, status_code, profile=profile, sessions=sessions, errors=errors
+        "account.html", me.user, status_code, profile=profile, sessions=sessions, errors=errors
     )
 
 
@@ -110,45 +100,32 @@ class SettingsPages(Controller):
     path = "/account"
 
     @get("/")
-    async def show(self, api: ApiClient, token: SessionToken, user: SignedInUser) -> Template:
-        return await account_page(api, token, user, {})
+    async def show(self, me: Me) -> Template:
+        return await account_page(me, {})
 
     @post("/profile")
-    async def profile(
-        self,
-        data: Annotated[ProfileForm, Form],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Response[Any]:
+    async def profile(self, data: Annotated[ProfileForm, Form], me: Me) -> Response[Any]:
         body = {"email": data.email, "first_name": data.first_name, "last_name": data.last_name}
-        _, errors = await submit(api, "PUT", "/api/users/me", token, body, refusals=(400, 409))
+        path = "/api/users/me"
+        _, errors = await submit(me.api, "PUT", path, me.token, body, refusals=(400, 409))
         if errors:
-            return await account_page(api, token, user, errors, 400)
+            return await account_page(me, errors, 400)
         return Redirect("/account", status_code=303)
 
     @post("/password")
-    async def password(
-        self,
-        data: Annotated[PasswordForm, Form],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Response[Any]:
+    async def password(self, data: Annotated[PasswordForm, Form], me: Me) -> Response[Any]:
         body = {"current_password": data.current_password, "new_password": data.new_password}
-        errors = await attempt(api, "/api/users/me/password", token, body)
+        errors = await attempt(me.api, "/api/users/me/password", me.token, body)
         if errors:
-            return await account_page(api, token, user, errors, 400)
+            return await account_page(me, errors, 400)
         return Redirect("/account", status_code=303)
 
     @post("/sessions/{session_id:str}/end")
-    async def end(
-        self, session_id: FromPath[str], api: ApiClient, token: SessionToken, user: SignedInUser
-    ) -> Redirect:
-        await api.call("DELETE", f"/api/users/me/sessions/{session_id}", token)
+    async def end(self, session_id: FromPath[str], me: Me) -> Redirect:
+        await me.api.call("DELETE", f"/api/users/me/sessions/{session_id}", me.token)
         return Redirect("/account", status_code=303)
 
     @post("/sessions/end-all")
-    async def end_all(self, api: ApiClient, token: SessionToken, user: SignedInUser) -> Redirect:
-        await api.call("DELETE", "/api/users/me/sessions", token)
+    async def end_all(self, me: Me) -> Redirect:
+        await me.api.call("DELETE", "/api/users/me/sessions", me.token)
         return Redirect("/", cookies=[ended_session_cookie()])

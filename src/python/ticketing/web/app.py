@@ -32,7 +32,7 @@ from ticketing.shared.web import liveness
 from ticketing.web.account_pages import CodePages, SettingsPages
 from ticketing.web.api import Api, ApiError, BackendDown, CurrentUser, User
 from ticketing.web.order_pages import OrderPages
-from ticketing.web.routes import AccountPages, ModerationPages, TicketPages
+from ticketing.web.routes import AccountPages, Member, ModerationPages, TicketPages
 from ticketing.web.settings import WebSettings
 
 log = structlog.get_logger(__name__)
@@ -127,6 +127,9 @@ def create_app(settings: WebSettings) -> Litestar:
             raise SignInFirst
         return visitor
 
+    def member(api: Api, token: str | None, user: User) -> Member:
+        return Member(api, token, user)
+
     @get("/readyz", include_in_schema=False, sync_to_thread=False)
     def readyz() -> dict[str, str]:
         # Ready while it runs: with the API down it still serves a "try again" page.
@@ -172,6 +175,7 @@ def create_app(settings: WebSettings) -> Litestar:
             "token": Provide(token, sync_to_thread=False),
             "visitor": Provide(visitor),
             "user": Provide(user, sync_to_thread=False),
+            "me": Provide(member, sync_to_thread=False),
         },
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
         csrf_config=CSRFConfig(

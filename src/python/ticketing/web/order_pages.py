@@ -11,16 +11,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ticketing.web import domain
-from ticketing.web.api import Api, ApiError, Order, Token, User
-from ticketing.web.routes import (
-    ApiClient,
-    Form,
-    SessionToken,
-    Settings,
-    SignedInUser,
-    StripeClient,
-    page,
-)
+from ticketing.web.api import Api, ApiError, Order, Token
+from ticketing.web.routes import Form, Me, Member, Settings, StripeClient, page
 from ticketing.web.settings import WebSettings
 
 
@@ -33,35 +25,17 @@ class CardForm(msgspec.Struct):
 
 class OrderPages(Controller):
     @get("/orders")
-    async def mine(
-        self,
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Template:
-        orders = await api.get("/api/orders", token, list[Order])
-        return page("orders.html", user, orders=orders)
+    async def mine(self, me: Me) -> Template:
+        orders = await me.api.get("/api/orders", me.token, list[Order])
+        return page("orders.html", me.user, orders=orders)
 
     @get("/orders/{order_id:str}")
-    async def show(
-        self,
-        order_id: FromPath[str],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-        settings: Settings,
-    ) -> Template:
-        return await order_page(order_id, api, token, user, settings)
+    async def show(self, order_id: FromPath[str], me: Me, settings: Settings) -> Template:
+        return await order_page(order_id, me, settings)
 
     @post("/orders/{order_id:str}/cancel")
-    async def cancel(
-        self,
-        order_id: FromPath[str],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Redirect:
-        await api.call("DELETE", f"/api/orders/{order_id}", token)
+    async def cancel(self, order_id: FromPath[str], me: Me) -> Redirect:
+        await me.api.call("DELETE", f"/api/orders/{order_id}", me.token)
         return Redirect(f"/orders/{order_id}", status_code=303)
 
     @post("/orders/{order_id:str}/pay")
@@ -69,24 +43,20 @@ class OrderPages(Controller):
         self,
         order_id: FromPath[str],
         data: Annotated[CardForm, Form],
-        api: ApiClient,
+        me: Me,
         stripe: StripeClient,
-        token: SessionToken,
-        user: SignedInUser,
         settings: Settings,
     ) -> Response[Any]:
         try:
             card_token = data.token or await test_card_token(stripe, settings, data)
             body = {"order_id": order_id, "token": card_token}
-            await api.call("POST", "/api/payments", token, json=body)
+            await me.api.call("POST", "/api/payments", me.token, json=body)
         except domain.CardError as exc:
-            errors = {exc.field: str(exc)}
-            return await order_page(order_id, api, token, user, settings, errors, 400)
+            return await order_page(order_id, me, settings, {exc.field: str(exc)}, 400)
         except ApiError as exc:
             if exc.status not in (400, 402):
                 raise
-            errors = {"card": exc.detail}
-            return await order_page(order_id, api, token, user, settings, errors, exc.status)
+            return await order_page(order_id, me, settings, {"card": exc.detail}, exc.status)
         return Redirect(f"/orders/{order_id}", status_code=303)
 
 
@@ -105,21 +75,19 @@ async def test_card_token(stripe: Api, settings: WebSettings, data: CardForm) ->
 
 async def order_page(
     order_id: str,
-    api: Api,
-    token: str | None,
-    user: User,
+    me: Member,
     settings: WebSettings,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
-    order = await api.get(f"/api/orders/{order_id}", token, Order)
+    order = await me.api.get(f"/api/orders/{order_id}", me.token, Order)
     return page(
         "order.html",
-        user,
+        me.user,
         status_code,
         order=order,
         seconds_left=domain.seconds_left(order),
-        mine=order.user_id == user.id,
+        mine=order.user_id == me.user.id,
         card_form=settings.card_form,
         publishable_key=settings.stripe_publishable_key,
         errors=errors or {},

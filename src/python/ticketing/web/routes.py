@@ -3,6 +3,7 @@ session, and renders a template or redirects. Refusals from the API become pages
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import msgspec
@@ -35,6 +36,18 @@ SessionToken = NamedDependency[str | None]  # the visitor's session, from their 
 Visitor = NamedDependency[User | None]  # who is signed in, if anyone
 SignedInUser = NamedDependency[User]  # who is signed in; else the sign-in page
 Settings = NamedDependency[WebSettings]
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who is signed in, and the API to call with their session."""
+
+    api: Api
+    token: str | None
+    user: User
+
+
+Me = NamedDependency[Member]  # who is signed in, with their API session; else the sign-in page
 
 
 class AccountForm(msgspec.Struct):
@@ -143,17 +156,13 @@ class TicketPages(Controller):
         return page("ticket_form.html", user, form=TicketForm(), errors={}, ticket=None)
 
     @post("/tickets/new")
-    async def create(
-        self,
-        data: Annotated[TicketForm, Form],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Response[Any]:
+    async def create(self, data: Annotated[TicketForm, Form], me: Me) -> Response[Any]:
         body = {"title": data.title, "price": data.price}
-        ticket, errors = await submit(api, "POST", "/api/tickets", token, body, Ticket, (400,))
+        ticket, errors = await submit(
+            me.api, "POST", "/api/tickets", me.token, body, Ticket, (400,)
+        )
         if errors:
-            return page("ticket_form.html", user, 400, form=data, errors=errors, ticket=None)
+            return page("ticket_form.html", me.user, 400, form=data, errors=errors, ticket=None)
         assert ticket is not None
         return Redirect(f"/tickets/{ticket.id}", status_code=303)
 
@@ -184,30 +193,20 @@ class TicketPages(Controller):
 
     @post("/tickets/{ticket_id:str}/edit")
     async def save(
-        self,
-        ticket_id: FromPath[str],
-        data: Annotated[TicketForm, Form],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
+        self, ticket_id: FromPath[str], data: Annotated[TicketForm, Form], me: Me
     ) -> Response[Any]:
         body = {"title": data.title, "price": data.price}
         path = f"/api/tickets/{ticket_id}"
-        _, errors = await submit(api, "PUT", path, token, body, refusals=(400,))
+        _, errors = await submit(me.api, "PUT", path, me.token, body, refusals=(400,))
         if errors:
-            ticket = await api.get(path, None, Ticket)
-            return page("ticket_form.html", user, 400, form=data, errors=errors, ticket=ticket)
+            ticket = await me.api.get(path, None, Ticket)
+            return page("ticket_form.html", me.user, 400, form=data, errors=errors, ticket=ticket)
         return Redirect(f"/tickets/{ticket_id}", status_code=303)
 
     @post("/tickets/{ticket_id:str}/reserve")
-    async def reserve(
-        self,
-        ticket_id: FromPath[str],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Redirect:
-        order = await api.call("POST", "/api/orders", token, Order, json={"ticket_id": ticket_id})
+    async def reserve(self, ticket_id: FromPath[str], me: Me) -> Redirect:
+        body = {"ticket_id": ticket_id}
+        order = await me.api.call("POST", "/api/orders", me.token, Order, json=body)
         assert order is not None
         return Redirect(f"/orders/{order.id}", status_code=303)
 
@@ -216,35 +215,20 @@ class ModerationPages(Controller):
     path = "/moderation"
 
     @get("/")
-    async def queue(
-        self,
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Template:
-        cases = await api.get("/api/moderations", token, list[Case], params={"status": "review"})
-        return page("moderation.html", user, cases=cases)
+    async def queue(self, me: Me) -> Template:
+        query = {"status": "review"}
+        cases = await me.api.get("/api/moderations", me.token, list[Case], params=query)
+        return page("moderation.html", me.user, cases=cases)
 
     @post("/{case_id:str}/approve")
-    async def approve(
-        self,
-        case_id: FromPath[str],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
-    ) -> Redirect:
-        await api.call("POST", f"/api/moderations/{case_id}/approve", token)
+    async def approve(self, case_id: FromPath[str], me: Me) -> Redirect:
+        await me.api.call("POST", f"/api/moderations/{case_id}/approve", me.token)
         return Redirect("/moderation", status_code=303)
 
     @post("/{case_id:str}/reject")
     async def reject(
-        self,
-        case_id: FromPath[str],
-        data: Annotated[RejectForm, Form],
-        api: ApiClient,
-        token: SessionToken,
-        user: SignedInUser,
+        self, case_id: FromPath[str], data: Annotated[RejectForm, Form], me: Me
     ) -> Redirect:
         body = {"reason": data.reason}
-        await api.call("POST", f"/api/moderations/{case_id}/reject", token, json=body)
+        await me.api.call("POST", f"/api/moderations/{case_id}/reject", me.token, json=body)
         return Redirect("/moderation", status_code=303)

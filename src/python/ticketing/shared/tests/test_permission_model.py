@@ -8,7 +8,7 @@ import pytest
 
 from ticketing.shared.permissions import MODEL, Has, Namespace, Traverse
 
-OPL = Path("deploy/ory/keto/namespaces.keto.ts")
+OPL = Path("deploy/helm/ticketing/files/ory/keto/namespaces.keto.ts")
 CLASS = re.compile(r"class (\w+) implements Namespace \{(.*?)\n\}", re.S)
 RELATED = re.compile(r"related: \{(.*?)\}", re.S)
 RELATION = re.compile(r"^(\w+): (\w+)\[\]$")
