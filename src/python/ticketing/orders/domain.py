@@ -4,9 +4,7 @@ completing, and keeping the ticket replica in version order."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Literal
 
 from prometheus_client import Counter
@@ -106,16 +104,6 @@ def cancelled_event(order: Order) -> events.Event:
     return events.OrderCancelled(id=order.id, version=order.version, ticket_id=order.ticket_id)
 
 
-async def _save(
-    platform: Platform,
-    order: Order,
-    announce: Callable[[Order], events.Event],
-    session: AsyncClientSession,
-) -> None:
-    await order.save_versioned(session)
-    await platform.outbox.add_event(announce(order), session)
-
-
 async def cancel(platform: Platform, order: Order, outcome: Outcome = "cancelled") -> Order:
     """Cancel unless complete (``outcome`` says why, for the metric); cancelling a cancelled
     order changes nothing."""
@@ -126,7 +114,7 @@ async def cancel(platform: Platform, order: Order, outcome: Outcome = "cancelled
             return order
         order.status = OrderStatus.CANCELLED
         try:
-            await platform.commit(partial(_save, platform, order, cancelled_event))
+            await platform.save(order, cancelled_event)
         except StaleVersion:  # paid or expired meanwhile: look again
             order = await get(order.id)
             continue
@@ -167,7 +155,7 @@ async def complete(platform: Platform, event: events.PaymentAuthorized) -> None:
             return events.OrderCompleted(id=saved.id, version=saved.version, payment_id=event.id)
 
         try:
-            await platform.commit(partial(_save, platform, order, completed))
+            await platform.save(order, completed)
         except StaleVersion:  # cancelled or expired meanwhile: decide again
             continue
         counted(platform, "completed")

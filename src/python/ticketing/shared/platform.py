@@ -15,12 +15,13 @@ import structlog
 from beanie import Document
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from ticketing.shared.events import Event
 from ticketing.shared.identity import EmbeddedIdentity, IdentityPort
 from ticketing.shared.messaging import Bus
 from ticketing.shared.ory import KetoPermissions, KratosIdentity
 from ticketing.shared.outbox import Outbox
 from ticketing.shared.permissions import EmbeddedPermissions, PermissionPort
-from ticketing.shared.persistence import Database
+from ticketing.shared.persistence import Database, VersionedDocument
 from ticketing.shared.settings import ServiceSettings
 from ticketing.shared.telemetry import Telemetry
 
@@ -29,6 +30,7 @@ log = structlog.get_logger(__name__)
 Check = Callable[[], Awaitable[object]]
 S = TypeVar("S", bound=ServiceSettings)
 T = TypeVar("T")
+V = TypeVar("V", bound=VersionedDocument)
 
 
 class Platform(Generic[S]):
@@ -105,6 +107,19 @@ class Platform(Generic[S]):
         result = await self.db.atomically(change)
         await self.outbox.flush_soon()
         return result
+
+    async def save(self, document: V, announce: Callable[[V], Event | None]) -> None:
+        """Save a changed ``document`` by compare-and-set on its version (``StaleVersion`` if
+        another writer came first) and, in the same transaction, the event ``announce`` makes
+        of it as saved (its new version), if any; then deliver as ``commit`` does."""
+
+        async def write(session: AsyncClientSession) -> None:
+            await document.save_versioned(session)
+            event = announce(document)
+            if event is not None:
+                await self.outbox.add_event(event, session)
+
+        await self.commit(write)
 
     async def open_stores(self) -> None:
         """Connect the database and the identity and permission engines (no bus, no relay):

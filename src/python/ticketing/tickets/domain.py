@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from bson import Decimal128
@@ -233,23 +234,15 @@ async def update(
         ticket.status, ticket.status_reason = events.TicketStatus.WAITING_MODERATION, None
         ticket.title_version = ticket.version + 1  # the version this save creates
 
-    async def write(session: AsyncClientSession) -> None:
-        await ticket.save_versioned(session)
-        await platform.outbox.add_event(updated_event(ticket, title_changed), session)
-
     try:
-        await platform.commit(write)
+        await platform.save(ticket, partial(updated_event, title_changed=title_changed))
     except StaleVersion:
         raise Conflict("the ticket changed while you were editing it; reload and retry") from None
     return ticket
 
 
-async def _save_and_announce(platform: Platform, ticket: Ticket) -> None:
-    async def write(session: AsyncClientSession) -> None:
-        await ticket.save_versioned(session)
-        await platform.outbox.add_event(updated_event(ticket, title_changed=False), session)
-
-    await platform.commit(write)
+def _updated(ticket: Ticket) -> events.Event:
+    return updated_event(ticket, title_changed=False)
 
 
 async def reserve(platform: Platform, event: events.OrderCreated) -> None:
@@ -259,7 +252,7 @@ async def reserve(platform: Platform, event: events.OrderCreated) -> None:
     if ticket.order_id is not None:
         raise RetryLater(f"ticket {ticket.id} still held by order {ticket.order_id}")
     ticket.order_id = event.id
-    await _save_and_announce(platform, ticket)
+    await platform.save(ticket, _updated)
 
 
 async def release(platform: Platform, event: events.OrderCancelled) -> None:
@@ -269,7 +262,7 @@ async def release(platform: Platform, event: events.OrderCancelled) -> None:
     ticket.released_order_ids.append(event.id)
     if ticket.order_id == event.id:
         ticket.order_id = None
-    await _save_and_announce(platform, ticket)
+    await platform.save(ticket, _updated)
 
 
 async def apply_verdict(platform: Platform, event: events.Verdict) -> None:
@@ -281,4 +274,4 @@ async def apply_verdict(platform: Platform, event: events.Verdict) -> None:
     if (ticket.status, ticket.status_reason) == (status, reason):
         return  # a duplicate
     ticket.status, ticket.status_reason = status, reason
-    await _save_and_announce(platform, ticket)
+    await platform.save(ticket, _updated)
