@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-from arq import Retry
 from beanie import SortDirection
-from pymongo.asynchronous.client_session import AsyncClientSession
 
 from ticketing.moderation import classifier
 from ticketing.moderation.models import Case, CaseStatus
-from ticketing.moderation.settings import ModerationSettings
 from ticketing.shared import events
 from ticketing.shared.errors import Conflict
 from ticketing.shared.jobs import Jobs
@@ -39,21 +36,46 @@ async def open_case(jobs: Jobs, ticket_id: str, version: int, title: str) -> Non
     await jobs.enqueue(SCREEN_JOB, case.id, job_id=f"screen-{case.id}")
 
 
-async def screen_case(
-    platform: Platform[ModerationSettings], client: httpx.AsyncClient, case_id: str, attempt: int
-) -> None:
+Classify = Callable[[str], Awaitable[classifier.Verdict]]
+
+
+async def screen_case(platform: Platform[Any], classify: Classify, case_id: str) -> None:
+    """Screen a pending case's title and decide it. When the classifier cannot answer, the
+    case stays pending (never approved by default), says why, and ``ClassifierUnavailable``
+    goes up for the job to run again ``retry_delay`` later."""
     case = await Case.get(case_id)
     if case is None or case.status != CaseStatus.PENDING:
         return
     try:
-        verdict = await classifier.screen(case.title, platform.settings, client)
+        verdict = await classify(case.title)
     except classifier.ClassifierUnavailable as exc:
-        # Never approve by default: stay pending and ask again, backing off.
         case.reason = f"waiting for the classifier: {exc}"[:300]
         await case.save_versioned()
-        raise Retry(defer=min(2**attempt, 60)) from exc
+        raise
     case.category_scores = verdict.scores
     await decide(platform, case, verdict.status, verdict.reason, verdict.decided_by)
+
+
+def retry_delay(attempt: int) -> int:
+    """Seconds before asking the classifier again on the ``attempt``-th try: doubling, at
+    most a minute, so an outage is outlasted without hammering the classifier."""
+    return min(2**attempt, 60)
+
+
+def announcement(case: Case) -> events.Verdict | None:
+    """What a decided case announces: the ticket's approval or rejection (nothing while open)."""
+    if case.status == CaseStatus.APPROVED:
+        return events.TicketApproved(
+            id=case.ticket_id, version=case.ticket_version, case_id=case.id
+        )
+    if case.status == CaseStatus.REJECTED:
+        return events.TicketRejected(
+            id=case.ticket_id,
+            version=case.ticket_version,
+            case_id=case.id,
+            reason=case.reason or "",
+        )
+    return None
 
 
 async def decide(
@@ -62,22 +84,7 @@ async def decide(
     """Record a decision; approved and rejected ones are announced in the same transaction."""
     case.status, case.reason, case.decided_by = status, reason, decided_by
     case.decided_at = datetime.now(UTC) if status not in OPEN else None
-
-    async def write(session: AsyncClientSession) -> None:
-        await case.save_versioned(session)
-        if status == CaseStatus.APPROVED:
-            verdict: events.Event = events.TicketApproved(
-                id=case.ticket_id, version=case.ticket_version, case_id=case.id
-            )
-        elif status == CaseStatus.REJECTED:
-            verdict = events.TicketRejected(
-                id=case.ticket_id, version=case.ticket_version, case_id=case.id, reason=reason or ""
-            )
-        else:
-            return
-        await platform.outbox.add_event(verdict, session)
-
-    await platform.commit(write)
+    await platform.save(case, announcement)
     return case
 
 

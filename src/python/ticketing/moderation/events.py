@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from arq import Retry
 from arq.worker import func
 
-from ticketing.moderation import domain
+from ticketing.moderation import classifier, domain
 from ticketing.moderation.settings import ModerationSettings
 from ticketing.shared import events
 from ticketing.shared.jobs import Jobs
@@ -17,8 +18,14 @@ from ticketing.shared.platform import Platform
 def subscribe(platform: Platform[ModerationSettings]) -> Jobs:
     http = platform.telemetry.instrument(httpx.AsyncClient())
 
+    async def classify(title: str) -> classifier.Verdict:
+        return await classifier.screen(title, platform.settings, http)
+
     async def screen(ctx: dict[str, Any], case_id: str) -> None:
-        await domain.screen_case(platform, http, case_id, attempt=ctx["job_try"])
+        try:
+            await domain.screen_case(platform, classify, case_id)
+        except classifier.ClassifierUnavailable as exc:  # the job runs again later
+            raise Retry(defer=domain.retry_delay(ctx["job_try"])) from exc
 
     settings = platform.settings
     jobs = Jobs(
