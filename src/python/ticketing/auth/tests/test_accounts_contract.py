@@ -267,6 +267,11 @@ async def test_changing_the_email_needs_verifying_it_again(service: Service) -> 
     )
     assert taken.status_code == 409, taken.text
     assert (await client.get("/api/users/me", headers=bearer(token))).json()["email"] == new
+    too_long = await client.put(
+        "/api/users/me", json={"email": new, "first_name": "x" * 101}, headers=bearer(token)
+    )
+    assert too_long.status_code == 400, too_long.text
+    assert (await client.put("/api/users/me", json={"email": new})).status_code == 401
 
 
 async def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(
@@ -281,6 +286,10 @@ async def test_changing_the_password_needs_the_current_one_and_ends_other_sessio
     assert refused.status_code == 400, refused.text
     assert refused.json()["errors"][0]["field"] == "current_password"
     assert await signed_in_as(client, other) == ADA  # a refused change ends nothing
+    common = {"current_password": PASSWORD, "new_password": "iloveyou"}
+    weak = await client.post(url, json=common, headers=bearer(token))
+    assert weak.status_code == 400, weak.text
+    assert weak.json()["rule"] == "common"
     good = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
     changed = await client.post(url, json=good, headers=bearer(token))
     assert changed.status_code == 204, changed.text
@@ -288,6 +297,7 @@ async def test_changing_the_password_needs_the_current_one_and_ends_other_sessio
     assert await signed_in_as(client, other) is None
     assert (await sign_in(client)).status_code == 401
     assert (await sign_in(client, NEW_PASSWORD)).status_code == 200
+    assert (await client.post(url, json=good)).status_code == 401  # signed in only
 
 
 async def test_sessions_are_listed_and_ended_one_or_all(service: Service) -> None:
