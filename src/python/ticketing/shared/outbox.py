@@ -77,18 +77,20 @@ class Outbox:
         return await self._add("event", event.SUBJECT, events.encode(event), session)
 
     async def grant(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
-        engine = self._permissions
-        if isinstance(engine, TransactionalPermissions) and engine.client is session.client:
-            await engine.write_in(tuples, session)
-        else:
-            await self._add("grant", "", msgspec.json.encode(tuples), session)
+        await self._relate("grant", tuples, session)
 
     async def revoke(self, tuples: list[RelationTuple], session: AsyncClientSession) -> None:
+        await self._relate("revoke", tuples, session)
+
+    async def _relate(
+        self, kind: Literal["grant", "revoke"], tuples: list[RelationTuple], session: AsyncClientSession
+    ) -> None:
         engine = self._permissions
         if isinstance(engine, TransactionalPermissions) and engine.client is session.client:
-            await engine.delete_in(tuples, session)
+            change = engine.write_in if kind == "grant" else engine.delete_in
+            await change(tuples, session)
         else:
-            await self._add("revoke", "", msgspec.json.encode(tuples), session)
+            await self._add(kind, "", msgspec.json.encode(tuples), session)
 
     async def _add(self, kind: Kind, subject: str, body: bytes, session: AsyncClientSession) -> str:
         message_id = str(uuid4())
