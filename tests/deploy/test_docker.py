@@ -3,7 +3,6 @@ macro that makes an image per service and the chart agree on services, ports and
 
 from __future__ import annotations
 
-import ast
 import importlib.metadata
 import json
 import re
@@ -11,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import yaml
+
+from ticketing.shared.services import SERVICES
 
 
 def _root() -> Path:
@@ -65,21 +66,9 @@ def test_hadolint_fails_on_a_bad_dockerfile(tmp_path: Path) -> None:
     assert {"DL3006", "DL3003", "DL3013"} <= {f["code"] for f in findings}
 
 
-def _build_services() -> dict[str, int]:
-    """SERVICES from the BUILD-file prelude (pants-plugins/macros.py)."""
-    tree = ast.parse((ROOT / "pants-plugins/macros.py").read_text())
-    (value,) = (
-        node.value
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["SERVICES"]
-    )
-    return dict(ast.literal_eval(value))
-
-
-def test_the_build_macro_lists_the_charts_services_and_ports() -> None:
+def test_the_one_list_of_services_is_the_charts_services_and_ports() -> None:
     chart = {name: svc["port"] for name, svc in CHART_VALUES["services"].items()}
-    assert _build_services() == chart
+    assert dict(SERVICES) == chart
 
 
 def test_the_dockerfile_builds_any_service_from_build_args() -> None:
@@ -96,7 +85,7 @@ def test_the_dockerfile_builds_any_service_from_build_args() -> None:
     assert "HOST=0.0.0.0" in text
     instructions = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     # No service is named in an instruction: SERVICE picks it (names from the BUILD macro).
-    services = _build_services()
+    services = dict(SERVICES)
     assert "web" in services
     assert not re.search(rf"\b({'|'.join(services)})\b", instructions)
 

@@ -3,11 +3,11 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from ticketing.auth.mail import Tls
-from ticketing.shared.settings import ServiceSettings
+from ticketing.shared.settings import ServiceSettings, service_port
 
 
 class AuthSettings(ServiceSettings):
-    port: int = Field(default=8001, ge=1, le=65535)
+    port: int = service_port("auth")
     # Send the session cookie over HTTPS only. Unset: on in the production profile, off in dev
     # (where the stack serves plain http://127.0.0.1).
     cookie_secure: bool | None = None

@@ -1,8 +1,8 @@
 from pydantic import Field
 
-from ticketing.shared.settings import ServiceSettings
+from ticketing.shared.settings import ServiceSettings, service_port
 
 
 class ExpirationSettings(ServiceSettings):
-    port: int = Field(default=8005, ge=1, le=65535)
+    port: int = service_port("expiration")
     expiration_queue: str = Field(default="ticketing:expirations", min_length=1)

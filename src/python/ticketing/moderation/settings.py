@@ -1,10 +1,10 @@
 from pydantic import Field
 
-from ticketing.shared.settings import ServiceSettings
+from ticketing.shared.settings import ServiceSettings, service_port
 
 
 class ModerationSettings(ServiceSettings):
-    port: int = Field(default=8006, ge=1, le=65535)
+    port: int = service_port("moderation")
     moderation_queue: str = Field(default="ticketing:moderation", min_length=1)
     # An OpenAI-compatible moderation endpoint, used only where a key is configured.
     moderation_classifier_url: str = Field(default="https://api.openai.com", pattern="^https?://")

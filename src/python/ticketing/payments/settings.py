@@ -1,10 +1,10 @@
 from pydantic import Field
 
-from ticketing.shared.settings import ServiceSettings
+from ticketing.shared.settings import ServiceSettings, service_port
 
 
 class PaymentsSettings(ServiceSettings):
-    port: int = Field(default=8004, ge=1, le=65535)
+    port: int = service_port("payments")
     # Required in every profile: payments always charge the Stripe API at STRIPE_API_BASE.
     stripe_api_key: str = Field(default="", pattern="^$|^(sk|rk)_")
     stripe_api_base: str = Field(default="https://api.stripe.com", pattern="^https?://")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ticketing.shared.services import SERVICES
 
 
 class ConfigurationError(SystemExit):
@@ -21,6 +23,14 @@ class ConfigurationError(SystemExit):
 
 
 Profile = Literal["dev", "production"]
+
+
+PORTS: dict[str, int] = dict(SERVICES)
+
+
+def service_port(service: str) -> Any:
+    """A service's ``port`` setting, its default from the one list of services."""
+    return Field(default=PORTS[service], ge=1, le=65535)
 
 
 class ProcessSettings(BaseSettings):

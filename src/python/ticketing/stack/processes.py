@@ -17,10 +17,11 @@ from pathlib import Path
 
 import httpx
 
+from ticketing.shared import services
 from ticketing.stack.servers import free_port, python_env
 
-SERVICES = ("auth", "tickets", "orders", "payments", "expiration", "moderation", "web")
-DEFAULT_PORTS = {service: 8001 + i for i, service in enumerate(SERVICES)}
+SERVICES = tuple(name for name, _ in services.SERVICES)  # the one list, in start-up order
+DEFAULT_PORTS = dict(services.SERVICES)
 
 
 class ServiceFailed(RuntimeError):

@@ -1,7 +1,5 @@
-from pydantic import Field
-
-from ticketing.shared.settings import ServiceSettings
+from ticketing.shared.settings import ServiceSettings, service_port
 
 
 class TicketsSettings(ServiceSettings):
-    port: int = Field(default=8002, ge=1, le=65535)
+    port: int = service_port("tickets")

@@ -1,12 +1,12 @@
 from pydantic import Field
 
-from ticketing.shared.settings import ProcessSettings
+from ticketing.shared.settings import ProcessSettings, service_port
 
 STRIPE_API = "https://api.stripe.com"
 
 
 class WebSettings(ProcessSettings):
-    port: int = Field(default=8007, ge=1, le=65535)
+    port: int = service_port("web")
     # The public REST API as this server reaches it: the edge locally, the Ingress (or its
     # in-cluster Service) in a cluster.
     api_url: str = Field(default="http://127.0.0.1:8080", pattern="^https?://")
