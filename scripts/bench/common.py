@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import statistics
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -21,6 +22,10 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 import httpx
+
+from ticketing.stack.processes import ServiceProcess, Services
+from ticketing.testing.fixtures import env_from, isolation, remove_isolation
+from ticketing.testing.real_servers import Servers, real_servers
 
 PASSWORD = "correct horse battery"
 
@@ -133,6 +138,23 @@ def cpu_use() -> Iterator[list[float]]:
     yield figure
     busy1, total1 = busy_and_total()
     figure.append((os.cpu_count() or 1) * (busy1 - busy0) / max(total1 - total0, 1))
+
+
+@contextlib.contextmanager
+def service_process(name: str) -> Iterator[tuple[Servers, dict[str, str], ServiceProcess]]:
+    """The service ``name`` as its own process, started as stack:up starts it, on real servers
+    in an isolation of its own (removed afterwards): the servers, its environment, the process."""
+    tag = f"bench{uuid4().hex[:8]}"
+    with real_servers() as servers, tempfile.TemporaryDirectory() as scratch:
+        print(servers.describe())
+        env = {**env_from(isolation(servers, tag)), "LOG_LEVEL": "WARNING"}
+        services = Services(Path(scratch), names=(name,)).start(env)
+        try:
+            services.wait_ready()
+            yield servers, env, services.members[0]
+        finally:
+            services.stop()
+            asyncio.run(remove_isolation(servers, tag))
 
 
 def rss_mb(pid: int) -> float:

@@ -26,21 +26,26 @@ import argparse
 import asyncio
 import secrets
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 from bson import Decimal128
 from pymongo import AsyncMongoClient
 
-from bench.common import cpu_use, http_request, percentile, rate_of, rss_mb, send_all, verdict
+from bench.common import (
+    cpu_use,
+    http_request,
+    percentile,
+    rate_of,
+    rss_mb,
+    send_all,
+    service_process,
+    verdict,
+)
 from ticketing.shared.identity import hash_token
-from ticketing.stack.processes import Services
-from ticketing.testing.fixtures import env_from, isolation, remove_isolation
-from ticketing.testing.real_servers import Servers, real_servers
+from ticketing.testing.real_servers import Servers
 
 CONCURRENCY_TARGET = 3.0  # concurrent throughput / sequential
 RACE_TARGET_S = 3.0
@@ -186,19 +191,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--racers", type=int, default=1000)
     args = parser.parse_args()
-    tag = f"bench{uuid4().hex[:8]}"
-    with real_servers() as servers, tempfile.TemporaryDirectory() as scratch:
-        print(servers.describe())
-        env = {**env_from(isolation(servers, tag)), "LOG_LEVEL": "WARNING"}
-        services = Services(Path(scratch), names=("orders",)).start(env)
-        try:
-            services.wait_ready()
-            (orders,) = services.members
-            assert orders.process is not None
-            asyncio.run(bench(servers, env, orders.url, orders.process.pid, args))
-        finally:
-            services.stop()
-            asyncio.run(remove_isolation(servers, tag))
+    with service_process("orders") as (servers, env, orders):
+        assert orders.process is not None
+        asyncio.run(bench(servers, env, orders.url, orders.process.pid, args))
 
 
 if __name__ == "__main__":

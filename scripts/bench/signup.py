@@ -16,16 +16,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from uuid import uuid4
 
-from bench.common import PASSWORD, http_request, percentile, send_all, verdict
+from bench.common import PASSWORD, http_request, percentile, send_all, service_process, verdict
 from ticketing.shared.identity import HASHER
-from ticketing.stack.processes import Services
-from ticketing.testing.fixtures import env_from, isolation, remove_isolation
-from ticketing.testing.real_servers import real_servers
 
 TARGET_P95_MS = 500.0
 
@@ -72,18 +67,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    tag = f"bench{uuid4().hex[:8]}"
-    with real_servers() as servers, tempfile.TemporaryDirectory() as scratch:
-        print(servers.describe())
-        env = {**env_from(isolation(servers, tag)), "LOG_LEVEL": "WARNING"}
-        services = Services(Path(scratch), names=("auth",)).start(env)
-        try:
-            services.wait_ready()
-            url = services.members[0].url
-            asyncio.run(bench(url, args.signups, args.concurrency, args.rounds))
-        finally:
-            services.stop()
-            asyncio.run(remove_isolation(servers, tag))
+    with service_process("auth") as (_, _, auth):
+        asyncio.run(bench(auth.url, args.signups, args.concurrency, args.rounds))
 
 
 if __name__ == "__main__":
