@@ -83,7 +83,10 @@ class Outbox:
         await self._relate("revoke", tuples, session)
 
     async def _relate(
-        self, kind: Literal["grant", "revoke"], tuples: list[RelationTuple], session: AsyncClientSession
+        self,
+        kind: Literal["grant", "revoke"],
+        tuples: list[RelationTuple],
+        session: AsyncClientSession,
     ) -> None:
         engine = self._permissions
         if isinstance(engine, TransactionalPermissions) and engine.client is session.client:
