@@ -1,1 +1,0 @@
-from ticketing.testing.fixtures import *  # noqa: F403
