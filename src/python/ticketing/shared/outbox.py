@@ -125,6 +125,7 @@ class Outbox:
             if lane.covered >= mine:  # a pass that began after we asked took our rows along
                 return lane.delivered
             lane.covered = lane.asked  # everyone who asked so far committed before this read
+            lane.delivered = False  # until the pass says otherwise (it may raise)
             lane.delivered = await self._deliver_pending(kinds)
             return lane.delivered
 
