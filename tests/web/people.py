@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
@@ -65,13 +66,18 @@ def sell(page: Page, title: str, price: str = "45.00") -> str:
 
 def until(page: Page, url: str, selector: str, text: str, within: float = 30.0) -> None:
     """Reload ``url`` until ``selector`` shows ``text`` (events take a moment to travel)."""
+    reload_until(page, url, lambda: page.locator(selector).inner_text() == text, within)
+
+
+def reload_until(page: Page, url: str, shown: Callable[[], bool], within: float = 30.0) -> None:
+    """Reload ``url`` until ``shown()`` holds on the page."""
     deadline = time.monotonic() + within
     while True:
         page.goto(url)
-        if page.locator(selector).inner_text() == text:
+        if shown():
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"{selector} never showed {text!r} on {url}")
+            raise AssertionError(f"{url} never showed what was awaited")
         page.wait_for_timeout(300)
 
 
