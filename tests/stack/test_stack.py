@@ -77,7 +77,10 @@ def start_stack(env: dict[str, str], state_dir: Path, *extra: str) -> subprocess
 
 def test_the_stack_runs_the_demo_and_stops_clean(isolated: dict[str, Any], tmp_path: Path) -> None:
     stack = start_stack(
-        env_from(isolated), tmp_path, *("--ephemeral", "--port", "0", "--service-ports", "auto")
+        env_from(isolated),
+        tmp_path,
+        *("--ephemeral", "--port", "0", "--service-ports", "auto"),
+        *("--load", "2", "--load-time", "5s"),  # Locust shoppers beside the demo
     )
     check_the_stack(stack, tmp_path)
 
@@ -123,6 +126,9 @@ def check_the_stack(stack: subprocess.Popen[str], state_dir: Path) -> None:
     assert "orders exited with code -9; restarting in 0.5 s" in rest
     assert "the embedded MongoDB-wire server exited with code -9; restarting" in rest
     assert "stopped" in rest
+    everything = "".join(output) + rest
+    assert f"2 users (started 2 a second) for 5s against {gateway}" in everything
+    assert re.search(r"^all requests +[1-9]", everything, re.MULTILINE), everything  # its summary
     assert [pid for pid in descendants if alive(pid)] == []
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,7 +34,7 @@ from ticketing.stack.processes import (
     ServiceFailed,
     Services,
 )
-from ticketing.stack.servers import EmbeddedMongo, free_port, missing_servers
+from ticketing.stack.servers import EmbeddedMongo, free_port, missing_servers, python_env
 from ticketing.testing import mail_catcher, stripe_standin
 from ticketing.testing.mail_catcher import MailCatcherProcess
 from ticketing.testing.stripe_standin import StripeStandInProcess
@@ -61,7 +62,23 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         default="fixed",
         help="fixed: 8001-8006 as in the README; auto: any free ports",
     )
+    parser.add_argument(
+        "--load",
+        type=int,
+        default=0,
+        metavar="USERS",
+        help="once ready, also run USERS Locust shoppers against the edge (docs/load.md)",
+    )
+    parser.add_argument("--load-time", default="1m", help="how long they shop (e.g. 45s, 10m)")
     return parser.parse_args(argv)
+
+
+def start_load(gateway: str, users: int, run_time: str) -> subprocess.Popen[bytes]:
+    """The load generator (scripts/load) as a child: its summary prints here when it ends. In
+    a session of its own, so Ctrl-C reaches only the stack, which stops it."""
+    command = [sys.executable, "-m", "load.run", "--host", gateway, "--users", str(users)]
+    command += ["--spawn-rate", str(users), "--run-time", run_time, "--max-fail-ratio", "1"]
+    return subprocess.Popen(command, env=python_env(), start_new_session=True)
 
 
 def serve(
@@ -131,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     mail: MailCatcherProcess | None = None
     services = Services(logs, ports)
     edge: Edge | None = None
+    load_run: subprocess.Popen[bytes] | None = None
     edge_settings = load(EdgeSettings)  # exits naming a bad EDGE_* variable
     try:
         if not env.get("MONGODB_URL"):
@@ -162,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         services.wait_ready()
         run_dir = (args.state_dir / "edge").resolve()
         edge = Edge(services.urls(), run_dir, args.host, port, edge_settings).start()
+        if args.load:
+            load_run = start_load(edge.url, args.load, args.load_time)
         serve(services, edge, mongo, mail)
     except (ServiceFailed, RuntimeError, TimeoutError) as exc:
         print(f"ticketing stack: {exc}", file=sys.stderr)
@@ -170,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         print("stopping the services", flush=True)
+        if load_run is not None and load_run.poll() is None:
+            load_run.terminate()
+            load_run.wait()
         if edge is not None:
             edge.stop()
         services.stop()
