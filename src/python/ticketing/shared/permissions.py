@@ -69,13 +69,12 @@ MODEL: dict[str, Namespace] = {
         permits={
             "view": (Has("owners"), Traverse("parents", "edit")),
             "edit": (Has("owners"),),
-            "ticket_owner": (Traverse("parents", "edit"),),
         },
     ),
     "Payment": Namespace(
         relations={"owners": "User", "parents": "Order"},
         permits={
-            "view": (Has("owners"), Traverse("parents", "ticket_owner")),
+            "view": (Traverse("parents", "view"),),  # the payer (the order's owner), the seller
             "edit": (Has("owners"),),
         },
     ),

@@ -61,7 +61,7 @@ def test_the_opl_file_and_the_embedded_model_are_the_same() -> None:
 
 
 def test_the_reader_notices_a_difference() -> None:
-    changed = OPL.read_text().replace("ticket_owner(ctx)", "edit(ctx)")
+    changed = OPL.read_text().replace("p.permits.view(ctx)", "p.permits.edit(ctx)")
     assert parse(changed) != MODEL
     with pytest.raises(Unparsed):
         parse(OPL.read_text().replace(".includes(ctx.subject)", ".has(ctx.subject)"))

@@ -53,7 +53,6 @@ async def marketplace(permissions: PermissionPort) -> None:
         ("Ticket", "t", "edit", {"s"}),
         ("Order", "o", "view", {"b", "s"}),  # the ticket's owner sees orders of it
         ("Order", "o", "edit", {"b"}),
-        ("Order", "o", "ticket_owner", {"s"}),
         ("Payment", "p", "view", {"b", "s"}),
         ("Payment", "p", "edit", {"b"}),
     ],

@@ -32,8 +32,6 @@ class Order implements Namespace {
       this.related.owners.includes(ctx.subject) ||
       this.related.parents.traverse((p) => p.permits.edit(ctx)),
     edit: (ctx: Context): boolean => this.related.owners.includes(ctx.subject),
-    ticket_owner: (ctx: Context): boolean =>
-      this.related.parents.traverse((p) => p.permits.edit(ctx)),
   }
 }
 
@@ -43,10 +41,10 @@ class Payment implements Namespace {
     parents: Order[]
   }
 
+  // Whoever may see the order sees its payment: the payer (the order's owner) and the
+  // ticket's owner.
   permits = {
-    view: (ctx: Context): boolean =>
-      this.related.owners.includes(ctx.subject) ||
-      this.related.parents.traverse((p) => p.permits.ticket_owner(ctx)),
+    view: (ctx: Context): boolean => this.related.parents.traverse((p) => p.permits.view(ctx)),
     edit: (ctx: Context): boolean => this.related.owners.includes(ctx.subject),
   }
 }
