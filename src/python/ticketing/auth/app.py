@@ -1,6 +1,7 @@
 """The auth service: accounts and sessions, served by the identity port (embedded or Ory)."""
 
 from datetime import timedelta
+from functools import partial
 
 from litestar import Litestar
 from litestar.di import Provide
@@ -62,5 +63,4 @@ def create_app(settings: AuthSettings) -> Litestar:
     )
 
 
-def run() -> None:
-    serve(create_app, AuthSettings, "auth")
+run = partial(serve, create_app, AuthSettings, "auth")  # the pex_binary's entry point

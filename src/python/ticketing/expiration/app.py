@@ -1,5 +1,7 @@
 """The expiration service: no public API; health, readiness and its AsyncAPI document only."""
 
+from functools import partial
+
 from litestar import Litestar
 
 from ticketing.expiration import events
@@ -15,5 +17,4 @@ def create_app(settings: ExpirationSettings) -> Litestar:
     return service_app(platform, [], description=__doc__ or "")
 
 
-def run() -> None:
-    serve(create_app, ExpirationSettings, "expiration")
+run = partial(serve, create_app, ExpirationSettings, "expiration")  # the pex_binary's entry point

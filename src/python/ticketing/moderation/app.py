@@ -1,5 +1,7 @@
 """The moderation service: screens every new or retitled ticket; admins decide unsure cases."""
 
+from functools import partial
+
 from litestar import Litestar
 
 from ticketing.moderation import events
@@ -17,5 +19,4 @@ def create_app(settings: ModerationSettings) -> Litestar:
     return service_app(platform, [ModerationsController], description=__doc__ or "")
 
 
-def run() -> None:
-    serve(create_app, ModerationSettings, "moderation")
+run = partial(serve, create_app, ModerationSettings, "moderation")  # the pex_binary's entry point

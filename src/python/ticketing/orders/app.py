@@ -1,5 +1,7 @@
 """The orders service: reservations of tickets, their expiry, cancellation and completion."""
 
+from functools import partial
+
 from litestar import Litestar
 
 from ticketing.orders import events
@@ -17,5 +19,4 @@ def create_app(settings: OrdersSettings) -> Litestar:
     return service_app(platform, [OrdersController], description=__doc__ or "")
 
 
-def run() -> None:
-    serve(create_app, OrdersSettings, "orders")
+run = partial(serve, create_app, OrdersSettings, "orders")  # the pex_binary's entry point

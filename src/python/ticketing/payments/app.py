@@ -1,6 +1,8 @@
 """The payments service: authorises cards through Stripe, and captures or releases the
 money once the orders service has completed or cancelled the order."""
 
+from functools import partial
+
 from litestar import Litestar
 from litestar.di import Provide
 
@@ -32,5 +34,4 @@ def create_app(settings: PaymentsSettings) -> Litestar:
     )
 
 
-def run() -> None:
-    serve(create_app, PaymentsSettings, "payments")
+run = partial(serve, create_app, PaymentsSettings, "payments")  # the pex_binary's entry point

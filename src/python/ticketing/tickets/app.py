@@ -1,5 +1,7 @@
 """The tickets service: listings, their reservation by orders, their moderation status."""
 
+from functools import partial
+
 from litestar import Litestar
 
 from ticketing.shared.platform import Platform
@@ -17,5 +19,4 @@ def create_app(settings: TicketsSettings) -> Litestar:
     return service_app(platform, [TicketsController], description=__doc__ or "")
 
 
-def run() -> None:
-    serve(create_app, TicketsSettings, "tickets")
+run = partial(serve, create_app, TicketsSettings, "tickets")  # the pex_binary's entry point

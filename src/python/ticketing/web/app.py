@@ -4,6 +4,7 @@ forms and links; static/app.js only enhances (the reservation countdown, Stripe.
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -194,5 +195,4 @@ def create_app(settings: WebSettings) -> Litestar:
     )
 
 
-def run() -> None:
-    serve(create_app, WebSettings, "web")
+run = partial(serve, create_app, WebSettings, "web")  # the pex_binary's entry point
