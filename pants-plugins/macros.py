@@ -14,3 +14,10 @@ def service_images():
             extra_build_args=[f"SERVICE={name}", f"PORT={port}"],
             image_tags=["{build_args.IMAGE_TAG}", "latest"],
         )
+
+
+# The unit tier: plain functions, no server. Tagged so that `./pants --tag=unit test ::` runs it
+# alone, and batched so that Pants runs it in one pytest process instead of one per file.
+def unit(**fields):
+    """A test target's fields for the unit tier (a prelude symbol must be hashable: a function)."""
+    return {"tags": ["unit"], "batch_compatibility_tag": "unit", **fields}
