@@ -22,7 +22,6 @@ from deploy.helm.chart import (
     DEFAULTS,
     EXAMPLES,
     KUBE_VERSIONS,
-    ROOT,
     SUBCHARTS,
     example,
     overrides,
@@ -237,14 +236,6 @@ def test_every_service_is_configured_with_its_port_and_prefix() -> None:
     assert {name: svc["port"] for name, svc in DEFAULTS["services"].items()} == PORTS
     routed = {n: s["ingressPath"] for n, s in DEFAULTS["services"].items() if s["ingressPath"]}
     assert routed == PREFIXES
-
-
-def test_the_charts_kratos_copy_matches_deploy_ory() -> None:
-    source, copy_dir = ROOT / "deploy/ory/kratos", CHART_DIR / "files/ory/kratos"
-    copied = {p.name: p.read_bytes() for p in copy_dir.iterdir()}
-    original = {p.name: p.read_bytes() for p in source.iterdir()}
-    assert original, "deploy/ory/kratos/ is not in the sandbox (BUILD: deploy/ory:config)"
-    assert copied == original, "run deploy/helm/sync-ory-config.sh"
 
 
 def test_the_chart_yaml_declares_the_offline_subcharts() -> None:

@@ -92,7 +92,7 @@ class CurrentUser(msgspec.Struct):
 
 
 class RegisteredIdentity(msgspec.Struct):
-    """What Kratos sends after a registration (deploy/ory/kratos/after-registration.jsonnet)."""
+    """What Kratos sends after a registration (files/ory/kratos/ in the chart)."""
 
     identity_id: Annotated[str, msgspec.Meta(min_length=1)]
     email: Annotated[str, msgspec.Meta(min_length=3)]

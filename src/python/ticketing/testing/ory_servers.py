@@ -31,7 +31,7 @@ class Image:
 
 KRATOS = Image(
     "kratos",
-    Path("deploy/ory/kratos"),
+    Path("deploy/helm/ticketing/files/ory/kratos"),  # kept only in the chart
     "oryd/kratos:v1.3.1",
     "serve --config /etc/config/kratos/kratos.yml --dev",
     "Starting the public httpd",
