@@ -43,9 +43,9 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 class KratosStandIn(StandIn):
     """Kratos configured as the chart's ``files/ory/kratos/kratos.yml``: an email trait as the
     identifier, optional first and last name, passwords of at least 8 characters, verification
-    and recovery by code (its courier mails them over SMTP to ``smtp`` = (host, port) when given), the
-    ``revoke_active_sessions`` hook after recovery and after a password change, and settings
-    changing the password or the email only in a session younger than
+    and recovery by code (its courier mails them over SMTP to ``smtp`` = (host, port) when
+    given), the ``revoke_active_sessions`` hook after recovery and after a password change, and
+    settings changing the password or the email only in a session younger than
     ``privileged_session_max_age``. (Its after-registration web hook is not simulated; the auth
     service's tests call that endpoint directly.)
     """
