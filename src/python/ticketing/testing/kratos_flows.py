@@ -160,6 +160,13 @@ class Flow:
             **more,
         }
 
+    def code_json(self, messages: list[Json] | None = None, **more: Any) -> Json:
+        """A verification or recovery flow: the address asked for, then its code (or a resend)."""
+        nodes = [input_node("email", "email", "code")]
+        if self.state == "sent_email":
+            nodes = [input_node("code", "text", "code"), input_node("email", "submit", "code")]
+        return self.json(nodes, messages, **more)
+
 
 def digest(code: str) -> str:
     return hashlib.sha256(code.strip().encode()).hexdigest()

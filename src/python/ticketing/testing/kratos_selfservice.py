@@ -28,7 +28,6 @@ from ticketing.testing.kratos_flows import (
     body_of,
     error,
     input_node,
-    new_code,
     now,
     stamp,
     text,
@@ -92,46 +91,36 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
 
     @get("/self-service/verification/api")
     async def new_verification() -> Json:
-        return kratos.verification_json(kratos.new_flow("verification"))
+        return kratos.new_flow("verification").code_json()
 
     @post("/self-service/verification", status_code=200)
     async def verification(request: Request[Any, Any, Any], flow: str) -> Response[Json]:
         found, body = await code_submission(request, "verification", flow)
         if isinstance(body.get("email"), str):
-            await kratos.send_verification(found, body["email"].strip().lower())
-            return Response(kratos.verification_json(found, [text(VERIFICATION_SENT, kind="info")]))
+            await kratos.send_code(found, body["email"].strip().lower())
+            return Response(found.code_json([text(VERIFICATION_SENT, kind="info")]))
         identity = redeemed(found, body)
         if identity is None:
-            return Response(kratos.verification_json(found, [text(VERIFICATION_CODE_INVALID)]))
+            return Response(found.code_json([text(VERIFICATION_CODE_INVALID)]))
         for address in identity["verifiable_addresses"]:
             if address["value"] == found.address:
                 address |= {"verified": True, "status": "completed", "verified_at": stamp()}
         found.state = "passed_challenge"
-        return Response(kratos.verification_json(found, [text(VERIFIED, kind="success")]))
-
-    def recovery_json(flow: Flow, messages: list[Json], **more: Any) -> Json:
-        nodes = [input_node("email", "email", "code")]
-        if flow.state == "sent_email":
-            nodes = [input_node("code", "text", "code"), input_node("email", "submit", "code")]
-        return flow.json(nodes, messages, **more)
+        return Response(found.code_json([text(VERIFIED, kind="success")]))
 
     @get("/self-service/recovery/api")
     async def new_recovery() -> Json:
-        return recovery_json(kratos.new_flow("recovery"), [])
+        return kratos.new_flow("recovery").code_json()
 
     @post("/self-service/recovery", status_code=200)
     async def recovery(request: Request[Any, Any, Any], flow: str) -> Response[Json]:
         found, body = await code_submission(request, "recovery", flow)
         if isinstance(body.get("email"), str):
-            found.state, found.address = "sent_email", body["email"].strip().lower()
-            if kratos.by_email(found.address) is not None:  # nothing to an unknown address
-                code = new_code()
-                found.set_code(code, kratos.code_lifespan)
-                await kratos.courier.recovery_code(found.address, code)
-            return Response(recovery_json(found, [text(RECOVERY_SENT, kind="info")]))
+            await kratos.send_code(found, body["email"].strip().lower())
+            return Response(found.code_json([text(RECOVERY_SENT, kind="info")]))
         identity = redeemed(found, body)
         if identity is None:
-            return Response(recovery_json(found, [text(RECOVERY_CODE_INVALID)]))
+            return Response(found.code_json([text(RECOVERY_CODE_INVALID)]))
         # A privileged session for the settings that follow; revoke_active_sessions ends the rest.
         token, _ = kratos.new_session(identity["id"])
         kratos.revoke_active_sessions(identity["id"], keep=token)
@@ -144,7 +133,7 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
             {"action": "show_settings_ui", "flow": {"id": settings.id}},
         ]
         return Response(
-            recovery_json(found, [text(1060001, RECOVERED, "success")], continue_with=follow)
+            found.code_json([text(1060001, RECOVERED, "success")], continue_with=follow)
         )
 
     def settings_json(flow: Flow, messages: list[Json] | None = None, **more: Any) -> Json:

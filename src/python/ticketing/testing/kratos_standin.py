@@ -111,25 +111,24 @@ class KratosStandIn(StandIn):
             if token != keep:
                 del self.sessions[token]
 
-    async def send_verification(self, flow: Flow, address: str) -> None:
-        """A code to ``address`` on ``flow`` if an identity has the address; nothing otherwise."""
+    async def send_code(self, flow: Flow, address: str) -> None:
+        """A code to ``address`` on a verification or recovery ``flow`` if an identity has the
+        address; nothing otherwise (the answer does not tell who has an account)."""
         flow.state, flow.address = "sent_email", address
-        if self.by_email(address) is not None:
-            code = new_code()
-            flow.set_code(code, self.code_lifespan)
+        if self.by_email(address) is None:
+            return
+        code = new_code()
+        flow.set_code(code, self.code_lifespan)
+        if flow.kind == "verification":
             await self.courier.verification_code(address, code, flow.json([])["ui"]["action"])
-
-    def verification_json(self, flow: Flow, messages: list[Json] | None = None) -> Json:
-        nodes = [input_node("email", "email", "code")]
-        if flow.state == "sent_email":
-            nodes = [input_node("code", "text", "code"), input_node("email", "submit", "code")]
-        return flow.json(nodes, messages)
+        else:
+            await self.courier.recovery_code(address, code)
 
     async def verification_for(self, identity_id: str, address: str) -> Json:
         """What Kratos does when an identity gets a new address: a verification flow with a
         code sent, named in ``continue_with``."""
         flow = self.new_flow("verification", identity_id=identity_id)
-        await self.send_verification(flow, address)
+        await self.send_code(flow, address)
         return {
             "action": "show_verification_ui",
             "flow": {"id": flow.id, "verifiable_address": address},
