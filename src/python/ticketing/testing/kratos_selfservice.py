@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 NO_SESSION = "No valid session credentials found in the request."
 CODE_FIELDS = {"method", "email", "code", "csrf_token", "transient_payload"}
 TOO_OFTEN = "The request was submitted too often. Please request another code."
+CODE_SENT = {"verification": VERIFICATION_SENT, "recovery": RECOVERY_SENT}
+CODE_INVALID = {"verification": VERIFICATION_CODE_INVALID, "recovery": RECOVERY_CODE_INVALID}
 RECOVERED = (
     "You successfully recovered your account. Please change your password or set up an"
     " alternative login method (e.g. social sign in) within the next 15.00 minutes."
@@ -89,52 +91,42 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
         right = flow.redeem(str(body.get("code", "")))
         return kratos.by_email(flow.address) if right else None
 
-    @get("/self-service/verification/api")
-    async def new_verification() -> Json:
-        return kratos.new_flow("verification").code_json()
-
-    @post("/self-service/verification", status_code=200)
-    async def verification(request: Request[Any, Any, Any], flow: str) -> Response[Json]:
-        found, body = await code_submission(request, "verification", flow)
-        if isinstance(body.get("email"), str):
-            await kratos.send_code(found, body["email"].strip().lower())
-            return Response(found.code_json([text(VERIFICATION_SENT, kind="info")]))
-        identity = redeemed(found, body)
-        if identity is None:
-            return Response(found.code_json([text(VERIFICATION_CODE_INVALID)]))
+    def verified(flow: Flow, identity: Json) -> Json:
         for address in identity["verifiable_addresses"]:
-            if address["value"] == found.address:
+            if address["value"] == flow.address:
                 address |= {"verified": True, "status": "completed", "verified_at": stamp()}
-        found.state = "passed_challenge"
-        return Response(found.code_json([text(VERIFIED, kind="success")]))
+        return flow.code_json([text(VERIFIED, kind="success")])
 
-    @get("/self-service/recovery/api")
-    async def new_recovery() -> Json:
-        return kratos.new_flow("recovery").code_json()
-
-    @post("/self-service/recovery", status_code=200)
-    async def recovery(request: Request[Any, Any, Any], flow: str) -> Response[Json]:
-        found, body = await code_submission(request, "recovery", flow)
-        if isinstance(body.get("email"), str):
-            await kratos.send_code(found, body["email"].strip().lower())
-            return Response(found.code_json([text(RECOVERY_SENT, kind="info")]))
-        identity = redeemed(found, body)
-        if identity is None:
-            return Response(found.code_json([text(RECOVERY_CODE_INVALID)]))
+    def recovered(flow: Flow, identity: Json) -> Json:
         # A privileged session for the settings that follow; revoke_active_sessions ends the rest.
         token, _ = kratos.new_session(identity["id"])
         kratos.revoke_active_sessions(identity["id"], keep=token)
         settings = kratos.new_flow(
             "settings", identity_id=identity["id"], session_token=token, state="show_form"
         )
-        found.state = "passed_challenge"
         follow = [
             {"action": "set_ory_session_token", "ory_session_token": token},
             {"action": "show_settings_ui", "flow": {"id": settings.id}},
         ]
-        return Response(
-            found.code_json([text(1060001, RECOVERED, "success")], continue_with=follow)
-        )
+        return flow.code_json([text(1060001, RECOVERED, "success")], continue_with=follow)
+
+    # Verification and recovery by code are the same flow; they differ in what a right code does.
+    @get(["/self-service/verification/api", "/self-service/recovery/api"])
+    async def new_code_flow(request: Request[Any, Any, Any]) -> Json:
+        return kratos.new_flow(request.url.path.split("/")[2]).code_json()
+
+    @post(["/self-service/verification", "/self-service/recovery"], status_code=200)
+    async def code_flow(request: Request[Any, Any, Any], flow: str) -> Response[Json]:
+        kind = request.url.path.split("/")[2]
+        found, body = await code_submission(request, kind, flow)
+        if isinstance(body.get("email"), str):
+            await kratos.send_code(found, body["email"].strip().lower())
+            return Response(found.code_json([text(CODE_SENT[kind], kind="info")]))
+        identity = redeemed(found, body)
+        if identity is None:
+            return Response(found.code_json([text(CODE_INVALID[kind])]))
+        found.state = "passed_challenge"
+        return Response((verified if kind == "verification" else recovered)(found, identity))
 
     def settings_json(flow: Flow, messages: list[Json] | None = None, **more: Any) -> Json:
         identity = kratos.identities[flow.identity_id]
@@ -231,10 +223,8 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
         return error(404, "Unable to locate the resource")
 
     return [
-        new_verification,
-        verification,
-        new_recovery,
-        recovery,
+        new_code_flow,
+        code_flow,
         new_settings,
         settings,
         my_sessions,
