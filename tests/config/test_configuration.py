@@ -12,6 +12,7 @@ from ticketing.orders.settings import OrdersSettings
 from ticketing.payments.settings import PaymentsSettings
 from ticketing.shared.settings import ConfigurationError, load
 from ticketing.tickets.settings import TicketsSettings
+from ticketing.web.settings import WebSettings
 
 SETTINGS: list[type[BaseSettings]] = [
     AuthSettings,
@@ -29,7 +30,7 @@ def _dev_profile(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TICKETING_PROFILE", "dev")
 
 
-@pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: s.__name__)
+@pytest.mark.parametrize("settings", [*SETTINGS, WebSettings], ids=lambda s: s.__name__)
 def test_every_variable_is_documented_in_env_example(settings: type[BaseSettings]) -> None:
     example = Path(".env.example").read_text()
     missing = [name.upper() for name in settings.model_fields if name.upper() not in example]
@@ -117,8 +118,19 @@ def test_production_sets_secure_cookies_and_refuses_insecure_ones(
         monkeypatch.setenv(name, value)
     assert load(AuthSettings).secure_cookies is True
     monkeypatch.setenv("COOKIE_SECURE", "false")
-    with pytest.raises(ConfigurationError, match="session cookies without Secure"):
+    with pytest.raises(ConfigurationError, match="cookies without Secure"):
         load(AuthSettings)
+
+
+def test_the_web_front_end_in_production_sets_secure_cookies_and_refuses_insecure_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TICKETING_PROFILE", "production")
+    monkeypatch.setenv("CSRF_SECRET", "s" * 32)
+    assert load(WebSettings).secure_cookies is True
+    monkeypatch.setenv("COOKIE_SECURE", "false")
+    with pytest.raises(ConfigurationError, match="cookies without Secure"):
+        load(WebSettings)
 
 
 def test_the_dev_profile_allows_the_embedded_parts() -> None:

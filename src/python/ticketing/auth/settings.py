@@ -3,14 +3,11 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from ticketing.auth.mail import Tls
-from ticketing.shared.settings import ServiceSettings, service_port
+from ticketing.shared.settings import ServiceSettings, SetsCookies, service_port
 
 
-class AuthSettings(ServiceSettings):
+class AuthSettings(SetsCookies, ServiceSettings):
     port: int = service_port("auth")
-    # Send the session cookie over HTTPS only. Unset: on in the production profile, off in dev
-    # (where the stack serves plain http://127.0.0.1).
-    cookie_secure: bool | None = None
     # Failed sign-ins and codes are counted in Redis under this prefix (see throttle.py).
     sign_in_key_prefix: str = Field(default="ticketing:signin", pattern="^[A-Za-z0-9:_-]+$")
     # Sign-in needs a verified email address. Unset: on in production, off in dev.
@@ -29,10 +26,6 @@ class AuthSettings(ServiceSettings):
     mail_from: str = Field(default="Ticketing <no-reply@ticketing.dev>", min_length=3)
 
     @property
-    def secure_cookies(self) -> bool:
-        return self.cookie_secure if self.cookie_secure is not None else not self.is_dev
-
-    @property
     def verified_email_required(self) -> bool:
         if self.require_verified_email is not None:
             return self.require_verified_email
@@ -46,8 +39,6 @@ class AuthSettings(ServiceSettings):
 
     def dev_only(self) -> list[str]:
         found = super().dev_only()
-        if not self.secure_cookies:
-            found.append("session cookies without Secure (unset COOKIE_SECURE)")
         if not self.uses_ory and "smtp_host" not in self.model_fields_set:
             found.append("mail to the dev stack's mail catcher (set SMTP_HOST and SMTP_PORT)")
         return found

@@ -74,6 +74,24 @@ class ProcessSettings(BaseSettings):
         return self.ticketing_profile == "dev"
 
 
+class SetsCookies(ProcessSettings):
+    """For a process that sets cookies: auth (the session), web (the CSRF token)."""
+
+    # Send cookies over HTTPS only. Unset: on in the production profile, off in dev (where the
+    # stack serves plain http://127.0.0.1).
+    cookie_secure: bool | None = None
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else not self.is_dev
+
+    def dev_only(self) -> list[str]:
+        found = super().dev_only()
+        if not self.secure_cookies:
+            found.append("cookies without Secure (unset COOKIE_SECURE)")
+        return found
+
+
 class ServiceSettings(ProcessSettings):
     """What every service with a database and the event bus reads."""
 
@@ -119,7 +137,7 @@ class ServiceSettings(ProcessSettings):
         super().check()
 
     def dev_only(self) -> list[str]:
-        found = []
+        found = super().dev_only()
         if "mongodb_url" not in self.model_fields_set:
             found.append(
                 "the local MongoDB default, where the dev stack runs its embedded server"

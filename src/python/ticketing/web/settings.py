@@ -1,11 +1,11 @@
 from pydantic import Field
 
-from ticketing.shared.settings import ProcessSettings, service_port
+from ticketing.shared.settings import SetsCookies, service_port
 
 STRIPE_API = "https://api.stripe.com"
 
 
-class WebSettings(ProcessSettings):
+class WebSettings(SetsCookies):
     port: int = service_port("web")
     # The public REST API as this server reaches it: the edge locally, the Ingress (or its
     # in-cluster Service) in a cluster.
@@ -22,12 +22,6 @@ class WebSettings(ProcessSettings):
     # Signs the CSRF cookie. Unset: a random one per process (dev only: every replica and
     # restart would need the same one).
     csrf_secret: str | None = Field(default=None, min_length=32)
-    # Unset: Secure cookies in the production profile, plain ones in dev.
-    cookie_secure: bool | None = None
-
-    @property
-    def secure_cookies(self) -> bool:
-        return self.cookie_secure if self.cookie_secure is not None else not self.is_dev
 
     @property
     def card_form(self) -> str | None:
@@ -37,11 +31,9 @@ class WebSettings(ProcessSettings):
         return "stripe.js" if self.stripe_api_base == STRIPE_API else "test"
 
     def dev_only(self) -> list[str]:
-        found = []
+        found = super().dev_only()
         if not self.csrf_secret:
             found.append("a random CSRF secret (set CSRF_SECRET, 32 characters or more)")
-        if not self.secure_cookies:
-            found.append("cookies without Secure (unset COOKIE_SECURE)")
         if self.card_form == "test":
             found.append("the test-card form (STRIPE_API_BASE must be Stripe's)")
         return found
