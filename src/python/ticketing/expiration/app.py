@@ -1,4 +1,4 @@
-"""The expiration service: no public API; health, readiness and its AsyncAPI document only."""
+"""The expiration service: no public API; health, readiness, metrics and its AsyncAPI document."""
 
 from functools import partial
 

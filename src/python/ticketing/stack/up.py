@@ -60,7 +60,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--service-ports",
         choices=["fixed", "auto"],
         default="fixed",
-        help="fixed: 8001-8006 as in the README; auto: any free ports",
+        help="fixed: 8001-8007 as in the README; auto: any free ports",
     )
     parser.add_argument(
         "--load",
