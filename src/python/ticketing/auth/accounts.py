@@ -33,8 +33,9 @@ class SessionInfo(msgspec.Struct, frozen=True):
 
 @runtime_checkable  # Litestar checks what a dependency provides against its type
 class AccountsPort(Protocol):
-    async def registered(self, email: str) -> None:
-        """A new account's address gets its verification code (Kratos sends it itself)."""
+    async def registered(self, email: str, verification_flow: str | None) -> None:
+        """A new account's address gets its verification code (Kratos mailed it already, on
+        ``verification_flow``)."""
 
     async def send_verification(self, email: str) -> None:
         """A new verification code to an unverified address; nothing otherwise."""

@@ -86,7 +86,7 @@ async def sign_up(
     email = checked_email(email)
     password = checked_password(password, email)
     try:
-        principal, session = await identity.register(email, password, sign_in=not verified_only)
+        registration = await identity.register(email, password, sign_in=not verified_only)
     except EmailTaken:
         raise Conflict("an account with this email exists already", field="email") from None
     except RegistrationRejected as exc:
@@ -94,9 +94,10 @@ async def sign_up(
     # From here the account exists. If a dependency fails now, the answer says so (created,
     # no session yet) rather than a 5xx for work that was done: signing in records the user,
     # and a new verification code can be asked for.
+    principal, session = registration.principal, registration.session
     try:
         await remember(principal)
-        await accounts.registered(email)
+        await accounts.registered(email, registration.verification_flow)
         if verified_only or session is not None:
             return principal, session
         return principal, await identity.login(email, password)  # the provider opened none

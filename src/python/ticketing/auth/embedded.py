@@ -76,8 +76,8 @@ class EmbeddedAccounts:
             raise InvalidCredentials
         return session, identity
 
-    async def registered(self, email: str) -> None:
-        await self.send_verification(email)
+    async def registered(self, email: str, verification_flow: str | None) -> None:
+        await self.send_verification(email)  # no provider flow here: the code is ours to send
 
     async def send_verification(self, email: str) -> None:
         identity = await StoredIdentity.find_one(StoredIdentity.email == email)

@@ -109,11 +109,10 @@ class KratosAccounts:
             raise CodeRefused(Verdict.WRONG)
         return pending
 
-    async def registered(self, email: str) -> None:
+    async def registered(self, email: str, verification_flow: str | None) -> None:
         """Kratos mailed the code itself; keep the flow it did that on."""
-        flow_id = self.identity.verification_flows.pop(email, None)
-        if flow_id:
-            await self._remember(Purpose.VERIFY, email, flow_id)
+        if verification_flow:
+            await self._remember(Purpose.VERIFY, email, verification_flow)
 
     async def _send_code(self, purpose: Purpose, email: str) -> None:
         """Start a native verification or recovery flow; Kratos mails its code to ``email``."""

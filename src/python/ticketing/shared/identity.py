@@ -42,6 +42,15 @@ class Session(msgspec.Struct, frozen=True):
     expires_at: datetime
 
 
+class Registration(msgspec.Struct, frozen=True):
+    """What registering made: the user; their first session, where the provider opened one;
+    and the flow the provider mailed the first verification code on, where it did (Kratos)."""
+
+    principal: Principal
+    session: Session | None = None
+    verification_flow: str | None = None
+
+
 class Credentials(msgspec.Struct, frozen=True):
     """What a request carried: a session token (header or our cookie) and/or a Kratos cookie."""
 
@@ -66,9 +75,7 @@ class RegistrationRejected(Exception):
 
 
 class IdentityPort(Protocol):
-    async def register(
-        self, email: str, password: str, *, sign_in: bool = False
-    ) -> tuple[Principal, Session | None]:
+    async def register(self, email: str, password: str, *, sign_in: bool = False) -> Registration:
         """Create the identity; with ``sign_in``, also its first session where the provider
         opens one at registration (the embedded engine; Kratos with its ``session`` hook),
         which spares hashing the password a second time to sign in."""
@@ -161,16 +168,14 @@ class EmbeddedIdentity:
     async def ping(self) -> None:
         await self._client.admin.command("ping")
 
-    async def register(
-        self, email: str, password: str, *, sign_in: bool = False
-    ) -> tuple[Principal, Session | None]:
+    async def register(self, email: str, password: str, *, sign_in: bool = False) -> Registration:
         identity = StoredIdentity(email=email, password_hash=await hash_password(password))
         try:
             await identity.insert()
         except DuplicateKeyError:
             raise EmailTaken(email) from None
         principal = Principal(id=identity.id, email=identity.email)
-        return principal, await self._open(identity) if sign_in else None
+        return Registration(principal, await self._open(identity) if sign_in else None)
 
     async def login(self, email: str, password: str) -> Session:
         identity = await StoredIdentity.find_one(StoredIdentity.email == email)

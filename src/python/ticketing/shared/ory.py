@@ -22,6 +22,7 @@ from ticketing.shared.identity import (
     EmailTaken,
     InvalidCredentials,
     Principal,
+    Registration,
     RegistrationRejected,
     Session,
 )
@@ -82,16 +83,11 @@ class KratosIdentity:
     def __init__(self, public_url: str, admin_url: str) -> None:
         self.frontend = kratos.FrontendApi(kratos.ApiClient(kratos.Configuration(host=public_url)))
         self.metadata = kratos.MetadataApi(kratos.ApiClient(kratos.Configuration(host=admin_url)))
-        # Email -> the verification flow Kratos started (and mailed a code on) at registration,
-        # handed to the account port in the same request (auth/kratos.py ``registered``).
-        self.verification_flows: dict[str, str] = {}
 
     async def ping(self) -> None:
         await call(self.metadata.is_ready)
 
-    async def register(
-        self, email: str, password: str, *, sign_in: bool = False
-    ) -> tuple[Principal, Session | None]:
+    async def register(self, email: str, password: str, *, sign_in: bool = False) -> Registration:
         flow = await call(self.frontend.create_native_registration_flow)
         method = kratos.UpdateRegistrationFlowWithPasswordMethod(
             method="password", password=password, traits={"email": email}
@@ -111,13 +107,12 @@ class KratosIdentity:
                 raise EmailTaken(email) from None
             field, _, text = errors[0] if errors else ("", 0, "registration refused")
             raise RegistrationRejected(FIELDS.get(field, field or "email"), text) from None
-        flow_id = verification_flow(done.continue_with)
-        if flow_id:
-            self.verification_flows[email] = flow_id
-            while len(self.verification_flows) > 1000:  # never handed on (an outage): oldest out
-                self.verification_flows.pop(next(iter(self.verification_flows)))
         opened = sign_in and done.session is not None and bool(done.session_token)
-        return principal_of(done.identity), _session(done) if opened else None
+        return Registration(
+            principal_of(done.identity),
+            _session(done) if opened else None,
+            verification_flow(done.continue_with),
+        )
 
     async def login(self, email: str, password: str) -> Session:
         flow = await call(self.frontend.create_native_login_flow)

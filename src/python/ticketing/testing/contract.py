@@ -88,7 +88,7 @@ async def bearer_of(isolated: dict[str, Any], email: str, *, admin: bool = False
     try:
         identity = EmbeddedIdentity(client, database, timedelta(hours=1))
         await identity.init()
-        _, opened = await identity.register(email, PASSWORD, sign_in=True)
+        opened = (await identity.register(email, PASSWORD, sign_in=True)).session
         session = opened or await identity.login(email, PASSWORD)
         if admin:
             permissions = EmbeddedPermissions(client, database)

@@ -97,7 +97,7 @@ def env_from(fields: dict[str, Any]) -> dict[str, str]:
 
 async def sign_up(identity: IdentityPort, email: str) -> tuple[Principal, dict[str, str]]:
     """A registered, signed-in user and the headers that carry their session."""
-    _, session = await identity.register(email, PASSWORD, sign_in=True)
+    session = (await identity.register(email, PASSWORD, sign_in=True)).session
     session = session or await identity.login(email, PASSWORD)  # Kratos opens none at sign-up
     return session.principal, {"Authorization": f"Bearer {session.token}"}
 

@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 class MailServerDown:
     """The accounts port at the moment the mail server refuses connections."""
 
-    async def registered(self, email: str) -> None:
+    async def registered(self, email: str, verification_flow: str | None) -> None:
         raise ConnectionRefusedError(111, "Connection refused")
 
 
@@ -56,7 +56,7 @@ async def test_a_failure_that_is_not_an_outage_still_fails(
     platform, _ = app
 
     class Broken:
-        async def registered(self, email: str) -> None:
+        async def registered(self, email: str, verification_flow: str | None) -> None:
             raise RuntimeError("a bug")
 
     with pytest.raises(RuntimeError, match="a bug"):

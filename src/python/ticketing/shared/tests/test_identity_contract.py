@@ -40,7 +40,7 @@ async def identity(
 
 async def test_register_then_sign_in_and_the_session_names_the_user(identity: IdentityPort) -> None:
     await identity.ping()
-    registered, _ = await identity.register("ada@example.com", PASSWORD)
+    registered = (await identity.register("ada@example.com", PASSWORD)).principal
     assert registered.email == "ada@example.com"
     session = await identity.login("ada@example.com", PASSWORD)
     assert session.principal == registered
@@ -48,10 +48,20 @@ async def test_register_then_sign_in_and_the_session_names_the_user(identity: Id
     assert await identity.authenticate(Credentials(token=session.token)) == registered
 
 
+async def test_registration_names_the_flow_its_first_code_went_out_on(
+    identity: IdentityPort,
+) -> None:
+    registration = await identity.register("ada@example.com", PASSWORD)
+    if isinstance(identity, KratosIdentity):
+        assert registration.verification_flow  # Kratos mailed the code itself, on this flow
+    else:
+        assert registration.verification_flow is None  # the auth service mails its own
+
+
 async def test_registration_opens_a_live_session_only_when_asked(identity: IdentityPort) -> None:
-    _, unasked = await identity.register("ada@example.com", PASSWORD)
-    assert unasked is None
-    grace, session = await identity.register("grace@example.com", PASSWORD, sign_in=True)
+    assert (await identity.register("ada@example.com", PASSWORD)).session is None
+    registration = await identity.register("grace@example.com", PASSWORD, sign_in=True)
+    grace, session = registration.principal, registration.session
     if isinstance(identity, KratosIdentity):
         # Our Kratos configuration has no ``session`` hook after registration: signing in
         # is a login of its own there (auth's sign-up does it).
@@ -105,6 +115,6 @@ async def test_kratos_field_errors_become_our_rejections() -> None:
 async def test_kratos_browser_cookie_is_accepted_too() -> None:
     async with ory_servers.kratos() as (public, admin):
         kratos = KratosIdentity(public, admin)
-        registered, _ = await kratos.register("ada@example.com", PASSWORD)
+        registered = (await kratos.register("ada@example.com", PASSWORD)).principal
         session = await kratos.login("ada@example.com", PASSWORD)
         assert await kratos.authenticate(Credentials(kratos_cookie=session.token)) == registered
