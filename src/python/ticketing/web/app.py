@@ -128,9 +128,6 @@ def create_app(settings: WebSettings) -> Litestar:
             raise SignInFirst
         return visitor
 
-    def member(api: Api, token: str | None, user: User) -> Member:
-        return Member(api, token, user)
-
     @get("/readyz", include_in_schema=False, sync_to_thread=False)
     def readyz() -> dict[str, str]:
         # Ready while it runs: with the API down it still serves a "try again" page.
@@ -176,7 +173,7 @@ def create_app(settings: WebSettings) -> Litestar:
             "token": Provide(token, sync_to_thread=False),
             "visitor": Provide(visitor),
             "user": Provide(user, sync_to_thread=False),
-            "me": Provide(member, sync_to_thread=False),
+            "me": Provide(Member, sync_to_thread=False),  # api, token and user
         },
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
         csrf_config=CSRFConfig(
