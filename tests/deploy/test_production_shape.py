@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -26,6 +25,7 @@ from deploy.helm.chart import by_service, render, services
 from deploy.kube_env import Pod, entrypoint, expand, pods, resolve_env, rewrite_hosts, url_hosts
 from deploy.production_shape import DOCKERFILE, LoopbackCluster, loopback_cluster
 from ticketing.shared.identity import SESSION_COOKIE
+from ticketing.testing.polling import poll_until
 from ticketing.testing.stripe_standin import PUBLISHABLE_KEY
 
 T = TypeVar("T")
@@ -36,17 +36,6 @@ PASSWORD = "correct horse battery staple"
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackCluster]:
     with loopback_cluster(tmp_path_factory.mktemp("prodshape")) as running:
         yield running
-
-
-def eventually(probe: Callable[[], T | None], within: float = 30.0) -> T:
-    deadline = time.monotonic() + within
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {within}s; last: {result!r}")
-        time.sleep(0.1)
 
 
 # --- how Kubernetes builds the environment (kube_env), on small inputs --------------------------
@@ -131,7 +120,7 @@ class User:
         assert signed_up.json()["token"] is None  # not before the address is verified
         refused = httpx.post(f"{auth}/api/users/signin", json=body, timeout=30)
         assert refused.status_code == 403, refused.text
-        verification = {"email": self.email, "code": eventually(self._mailed_code)}
+        verification = {"email": self.email, "code": poll_until(self._mailed_code)}
         verified = httpx.post(f"{auth}/api/users/verification", json=verification, timeout=30)
         assert verified.status_code == 200, verified.text
         self.signin = httpx.post(f"{auth}/api/users/signin", json=body, timeout=30)
@@ -183,7 +172,7 @@ def _story(cluster: LoopbackCluster) -> None:
         current = seller.get("tickets", f"/api/tickets/{ticket['id']}")
         return current if current["status"] == "approved" else None
 
-    eventually(approved)  # moderation's word list passed it
+    poll_until(approved)  # moderation's word list passed it
     # The web front end reaches tickets through its API_ROUTES; its CSRF cookie is Secure too.
     page = httpx.get(f"{cluster.url('web')}/", params={"title": title}, timeout=30)
     assert page.status_code == 200, page.text
@@ -195,7 +184,7 @@ def _story(cluster: LoopbackCluster) -> None:
         response = buyer.call("POST", "orders", "/api/orders", json={"ticket_id": ticket["id"]})
         return None if response.status_code in (404, 409) else response  # approval on its way
 
-    order = eventually(ordered)
+    order = poll_until(ordered)
     assert order.status_code == 201, order.text
     order_id = order.json()["id"]
 
@@ -209,12 +198,12 @@ def _story(cluster: LoopbackCluster) -> None:
         response = buyer.call("POST", "payments", "/api/payments", json=body)
         return None if response.status_code == 404 else response  # the order on its way
 
-    payment = eventually(paid)
+    payment = poll_until(paid)
     assert payment.status_code == 201, payment.text
     assert payment.json()["status"] == "authorized"
-    eventually(lambda: buyer.get("orders", f"/api/orders/{order_id}")["status"] == "complete")
+    poll_until(lambda: buyer.get("orders", f"/api/orders/{order_id}")["status"] == "complete")
     receipt = f"/api/payments/{payment.json()['id']}"
-    eventually(lambda: buyer.get("payments", receipt)["status"] == "captured")
+    poll_until(lambda: buyer.get("payments", receipt)["status"] == "captured")
     # Permissions went to Keto: the buyer's order is a relation tuple there.
     assert any(t[1] == order_id for t in cluster.ory.keto.tuples)
     for member in cluster.pods.values():  # still live and ready after the story

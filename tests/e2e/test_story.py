@@ -6,8 +6,6 @@ format) and no content classifier (moderation screens with its word list only).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -18,20 +16,10 @@ import httpx
 import pytest
 import stripe
 
+from ticketing.testing.polling import poll_until
 from ticketing.testing.stripe_standin import STANDIN_KEY
 
 T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], within: float = 30.0) -> T:
-    deadline = time.monotonic() + within
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {within}s; last: {result!r}")
-        time.sleep(0.1)
 
 
 class User:
@@ -60,7 +48,7 @@ class User:
         assert response.status_code == 201, response.text
         ticket = response.json()
         assert ticket["status"] == "waiting_moderation"
-        return dict(eventually(lambda: self.approved(ticket["id"])))
+        return dict(poll_until(lambda: self.approved(ticket["id"])))
 
     def approved(self, ticket_id: str) -> dict[str, Any] | None:
         ticket = self.call("GET", "tickets", f"/api/tickets/{ticket_id}").json()
@@ -74,7 +62,7 @@ class User:
             waiting = response.status_code in (404, 409) and "screened" in response.text
             return None if waiting or response.status_code == 404 else response
 
-        return eventually(attempt)
+        return poll_until(attempt)
 
     def released(self, ticket_id: str) -> dict[str, Any] | None:
         ticket = self.call("GET", "tickets", f"/api/tickets/{ticket_id}").json()
@@ -124,18 +112,18 @@ def test_seller_lists_buyer_finds_orders_and_pays(
         paid = buyer.call("POST", "payments", "/api/payments", json=body)
         return None if paid.status_code == 404 else paid  # the order is still on its way
 
-    payment = eventually(pay)
+    payment = poll_until(pay)
     assert payment.status_code == 201, payment.text
     assert payment.json()["status"] == "authorized"  # held on the card; orders decides
     assert payment.json()["stripe_id"]
-    eventually(lambda: buyer.order_status(order["id"], "complete"))
+    poll_until(lambda: buyer.order_status(order["id"], "complete"))
 
     def captured() -> dict[str, Any] | None:
         url = f"/api/payments/{payment.json()['id']}"
         current = buyer.call("GET", "payments", url).json()
         return current if current["status"] == "captured" else None
 
-    eventually(captured)
+    poll_until(captured)
 
     again = buyer.call(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
@@ -159,9 +147,9 @@ def test_an_unpaid_order_expires_and_the_ticket_is_free_again(
 ) -> None:
     ticket = seller.list_ticket(f"Expiring gig {uuid4().hex[:6]}")
     order = buyer.order(ticket["id"]).json()
-    eventually(lambda: buyer.order_status(order["id"], "cancelled"), within=expiration_seconds + 15)
+    poll_until(lambda: buyer.order_status(order["id"], "cancelled"), within=expiration_seconds + 15)
 
-    eventually(lambda: seller.released(ticket["id"]))
+    poll_until(lambda: seller.released(ticket["id"]))
     late = buyer.call(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
     )
@@ -182,7 +170,7 @@ def test_a_cancelled_order_frees_the_ticket(seller: User, buyer: User) -> None:
     order = buyer.order(ticket["id"]).json()
     assert buyer.call("DELETE", "orders", f"/api/orders/{order['id']}").status_code == 204
 
-    eventually(lambda: seller.released(ticket["id"]))
+    poll_until(lambda: seller.released(ticket["id"]))
     refused = buyer.call(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
     )
@@ -225,17 +213,17 @@ def test_a_listed_word_is_rejected_and_cannot_be_ordered_until_retitled(
         current = seller.call("GET", "tickets", f"/api/tickets/{ticket['id']}").json()
         return current if current["status"] == "rejected" else None
 
-    assert "counterfeit" in eventually(rejected)["status_reason"]
+    assert "counterfeit" in poll_until(rejected)["status_reason"]
 
     def refused() -> httpx.Response | None:
         response = buyer.call("POST", "orders", "/api/orders", json={"ticket_id": ticket["id"]})
         assert response.status_code in (404, 409), response.text  # never 201
         return response if "rejected" in response.text else None  # once orders knows why
 
-    assert eventually(refused).status_code == 409
+    assert poll_until(refused).status_code == 409
     retitled = seller.call(
         "PUT", "tickets", f"/api/tickets/{ticket['id']}", json={"title": "VIP pass", "price": "99"}
     )
     assert retitled.json()["status"] == "waiting_moderation"
-    eventually(lambda: seller.approved(ticket["id"]))
+    poll_until(lambda: seller.approved(ticket["id"]))
     assert buyer.order(ticket["id"]).status_code == 201
