@@ -53,7 +53,8 @@ class SignedIn(msgspec.Struct):
     id: str
     email: str
     # The session token, also usable as `Authorization: Bearer <token>`; null after sign-up
-    # where sign-in needs a verified address (REQUIRE_VERIFIED_EMAIL).
+    # where sign-in needs a verified address (REQUIRE_VERIFIED_EMAIL), or where a dependency
+    # failed after the account was made (then sign in).
     token: str | None
 
 
@@ -134,8 +135,9 @@ class UsersController(Controller):
         accounts: NamedDependency[AccountsPort],
     ) -> Response[SignedIn]:
         """Create an account, mail its verification code and sign in (unless sign-in needs a
-        verified address: then no token). 409 when the email is taken, 400 naming the broken
-        rule (`rule`: length, not-email, common)."""
+        verified address, or a dependency failed once the account existed: then no token).
+        409 when the email is taken, 400 naming the broken rule (`rule`: length, not-email,
+        common)."""
         principal, session = await domain.sign_up(
             platform.identity,
             accounts,

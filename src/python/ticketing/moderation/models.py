@@ -25,7 +25,7 @@ class Case(VersionedDocument):
     status: CaseStatus = CaseStatus.PENDING
     reason: str | None = None
     category_scores: dict[str, float] = Field(default_factory=dict)
-    decided_by: str | None = None  # "wordlist", "classifier", "default" or an admin's user id
+    decided_by: str | None = None  # "wordlist", "classifier" or an admin's user id
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     decided_at: datetime | None = None
 

@@ -1,7 +1,8 @@
 """Background jobs with arq over Redis: enqueue from handlers, run them in the same process.
 
 Jobs live in Redis, so a job enqueued before a restart runs after it. A job that raises
-``arq.Retry`` (or fails) is tried again later, up to ``max_tries``.
+``arq.Retry`` (or is interrupted by its worker stopping) is tried again later, up to
+``max_tries``; any other exception fails it for good, so a job turns an outage into a Retry.
 
 A job carries the trace context of whoever enqueued it (a ``trace_context`` keyword argument
 the worker takes off again), and runs in a span that is a child of it, however much later.

@@ -143,7 +143,7 @@ class Bus:
         )
         self.consumed = metrics.counter("ticketing_events_consumed", "Events handled", by_subject)
         self.retried = metrics.counter(
-            "ticketing_events_retried", "Events sent to a retry queue to try again", by_subject
+            "ticketing_events_retried", "Events sent to their delay queue to try again", by_subject
         )
         self.dead_lettered = metrics.counter(
             "ticketing_events_dead_lettered", "Events parked in a dead letter queue", by_subject

@@ -1,7 +1,8 @@
 """Typed settings read from environment variables (and an optional ``.env``).
 
-Every service's settings class is ``ServiceSettings`` plus its own fields. ``load()`` turns a
-missing or malformed variable into one start-up error that names the variable and what was
+Every service with a database and the event bus has ``ServiceSettings`` plus its own fields;
+the web front end has ``ProcessSettings`` (through ``SetsCookies``) plus its own. ``load()``
+turns a missing or malformed variable into one start-up error that names the variable and what was
 expected, instead of a traceback from deep inside a driver.
 """
 
@@ -75,7 +76,7 @@ class ProcessSettings(BaseSettings):
 
 
 class SetsCookies(ProcessSettings):
-    """For a process that sets cookies: auth (the session), web (the CSRF token)."""
+    """For a process that sets cookies: auth (the session), web (the session and CSRF token)."""
 
     # Send cookies over HTTPS only. Unset: on in the production profile, off in dev (where the
     # stack serves plain http://127.0.0.1).

@@ -23,8 +23,8 @@ ROUTES: dict[str, str] = {
     "/api/payments": "payments",
     "/api/moderations": "moderation",
 }
-# Rate-limited per client address: every account endpoint (sign-in, sign-up, sign-out...),
-# and the web front end's account pages.
+# Rate-limited per client address: every account endpoint of the API (under /api/users), and
+# the web front end's sign-in and sign-up pages.
 RATE_LIMITED = ("/api/users", "/signin", "/signup")
 # Responses that may carry a session token are never stored by a cache.
 NO_STORE = ("/api/users",)

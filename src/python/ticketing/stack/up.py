@@ -1,7 +1,7 @@
 """Run the whole platform on this machine: ``./pants run src/python/ticketing/stack:up``.
 
 Every service runs as its own process behind the edge, nginx on http://127.0.0.1:8080, which
-routes the HTTP prefixes as the Ingress does in the cluster (one routing table: edge.ROUTES).
+routes the HTTP prefixes as the Ingress does in the cluster (one routing table: edge_config.ROUTES).
 The services run in the dev profile, so embedded defaults stand in for what is not
 configured: a SecantusDB MongoDB-wire server when MONGODB_URL is unset, the embedded identity
 and permission engine when Ory is not configured, the Stripe stand-in when no Stripe key is

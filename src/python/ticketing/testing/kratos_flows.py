@@ -112,7 +112,7 @@ class Flow:
     id: str = field(default_factory=lambda: str(uuid4()))
     issued_at: datetime = field(default_factory=now)
     state: str = "choose_method"
-    identity_id: str = ""  # settings: whose; verification and recovery: whom the code went to
+    identity_id: str = ""  # settings: whose (also kept on a verification of a new address)
     session_token: str = ""  # login refresh and settings: the session that asked
     address: str = ""  # verification and recovery: where the code went
     code_digest: str = ""

@@ -45,7 +45,7 @@ class TicketPage(msgspec.Struct):
 class SignedIn(msgspec.Struct):
     id: str
     email: str
-    token: str | None  # None after sign-up where sign-in needs a verified address
+    token: str | None  # None after sign-up: verify first (or sign in, if a dependency failed)
 
 
 class Profile(msgspec.Struct):

@@ -88,7 +88,7 @@ async def submit(
 
 
 def signed_in(session: SignedIn, settings: Settings) -> Redirect:
-    if session.token is None:  # the address must be verified before signing in
+    if session.token is None:  # verify first (or sign in, if a dependency failed meanwhile)
         return Redirect("/verify", query_params={"email": session.email}, status_code=303)
     cookie = session_cookie(session.token, settings.secure_cookies)
     return Redirect("/", cookies=[cookie], status_code=303)
