@@ -32,7 +32,7 @@ PASSWORD = "correct horse battery"
 
 def percentile(samples: list[float], p: float) -> float:
     """The ``p``th percentile, within the samples (the default "exclusive" method
-    extrapolates past the largest when there are fewer than 100)."""
+    extrapolates past the largest when there are fewer than 99)."""
     if len(samples) < 2:
         return samples[0]
     return statistics.quantiles(samples, n=100, method="inclusive")[int(p) - 1]

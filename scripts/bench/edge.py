@@ -2,12 +2,13 @@
 
 For ``GET /api/tickets/{id}`` and ``GET /api/tickets?limit=10``, in the same run (rounds
 interleaved, medians), so the ratios hold on a noisy machine:
-- the floor: the same query with the raw driver (pymongo async, the service's client options)
+- the floor: the same filter, sort and limit with the raw driver (pymongo async, ``tz_aware``
+  as the service's client; whole documents, where the service projects its fields)
   from this process against the same MongoDB-wire server, at the same concurrency;
 - the tickets service directly;
 - through the edge.
 It prints each rate, service / floor and edge / direct against the targets of issue #17, and
-the resident memory of every service idle and of tickets after the load.
+the resident memory of every service idle and after the reads.
 
 Starts every service as its own process (as stack:up does) on real servers, and the edge in
 front of them; the load comes from this process (``--concurrency`` keep-alive connections).
@@ -49,7 +50,7 @@ async def seeded(edge: str, tickets: int) -> str:
 
 
 def floors(servers: Servers, running: RunningPlatform, ticket: str) -> dict[str, Read]:
-    """The raw-driver reads the service's handlers make, as coroutine factories."""
+    """The raw-driver reads matching the service's handlers, as coroutine factories."""
 
     def collection() -> Any:
         # A client per round: a pymongo async client is bound to the loop it first runs on.

@@ -1,9 +1,10 @@
 """How long does an event take to have its effect in the next service? p50/p99 per hop.
 
 Starts every service as its own process (as stack:up does) on real servers, and watches the
-platform's exchange from this process with queues of its own (a tap, as another service would
-consume). Each of ``--flows`` purchases runs one after another through the services' HTTP
-APIs, and each hop is timed between two arrivals at the tap (both seen the same way):
+platform's exchange from this process with a queue of its own (a tap, as another service
+would consume). Each of ``--flows`` purchases runs one after another through the services'
+HTTP APIs, and each hop is timed between two arrivals at the tap (both seen the same way),
+but for "orderable", which is when orders' replica is first seen approved:
 - ticket.created -> orderable: moderation screens the ticket (its job, classifier-free word
   list) and publishes ticket.approved, reported separately as screening; orders applies the
   verdict to its replica (seen by polling orders' database every millisecond);

@@ -226,11 +226,13 @@ def ensure_pex_tool(repo: Path, cache_dir: Path, sources: list[Path]) -> None:
 
 
 def without_plugins(pants_toml: str) -> str:
-    """The real pants.toml minus in-repo plugins (backends outside `pants.`, `pythonpath`)."""
+    """The real pants.toml minus in-repo plugins (a backend outside `pants.` on a line of its
+    own, `pythonpath`)."""
+    plugin = re.compile(r'\s*"(?!pants\.)[\w.]+",\s*(#.*)?$')
     kept = [
         line
         for line in pants_toml.splitlines()
-        if not re.match(r'\s*"(?!pants\.)[\w.]+",', line) and not line.startswith("pythonpath")
+        if not plugin.match(line) and not line.startswith("pythonpath")
     ]
     return "\n".join(kept) + "\n"
 

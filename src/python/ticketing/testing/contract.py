@@ -22,7 +22,7 @@ from ticketing.shared.permissions import ADMIN_GROUP, EmbeddedPermissions, Relat
 PASSWORD = "correct horse battery staple"
 _METHODS = {"get", "put", "post", "delete", "patch", "head"}
 
-# 25 generated requests per operation, the same ones on every run.
+# Up to 25 generated requests per operation and mode (valid, invalid), the same every run.
 EXAMPLES = settings(
     max_examples=25,
     derandomize=True,

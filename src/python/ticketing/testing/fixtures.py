@@ -43,7 +43,8 @@ async def isolated(servers: Servers) -> AsyncIterator[dict[str, Any]]:
     """Settings fields (lower-case names) that give a test its own slice of every server.
 
     Pass them as keyword arguments to a settings class, or upper-cased as environment
-    variables to a service process. Afterwards the test's databases and queues are removed.
+    variables to a service process. Afterwards the test's databases, event queues and exchange
+    are removed (its Redis keys are not: their names are the test's own).
     """
     tag = f"t{uuid4().hex[:10]}"
     yield isolation(servers, tag)

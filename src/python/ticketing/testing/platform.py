@@ -1,6 +1,6 @@
 """The platform's processes for tests and benchmarks, started the way stack:up starts them:
 the Stripe stand-in as its own process, then every service (the web front end too), each on a
-free port with its own slice of every server (``isolation``)."""
+free port, all sharing one slice of every server made for the run (``isolation``)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 
 It speaks Stripe's wire format over real HTTP for every call payments makes, so the official
 client drives it unchanged: form-encoded bodies, ``Authorization: Bearer <key>``, Stripe's
-JSON objects and errors, and ``Idempotency-Key`` replays (the first answer to a key is the
-answer to every later request with it, concurrent ones included).
+JSON objects and errors, and ``Idempotency-Key`` replays (a later POST with the same key and
+parameters, concurrent ones included, gets the first answer; one with other parameters gets
+Stripe's ``idempotency_error``).
 
 - ``POST /v1/tokens`` with ``card[number]``, ``card[exp_month]``, ``card[exp_year]`` and
   ``card[cvc]``: a single-use card token (the test cards are in ``stripe_wire``:
