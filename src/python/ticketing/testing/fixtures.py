@@ -14,6 +14,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from beanie import Document
 from faststream.rabbit import RabbitBroker
 from litestar import Litestar
 from pymongo import AsyncMongoClient
@@ -26,6 +27,7 @@ from ticketing.testing.real_servers import Servers, real_servers
 __all__ = ["isolated", "servers"]
 
 T = TypeVar("T")
+D = TypeVar("D", bound=Document)
 PASSWORD = "correct horse battery staple"
 
 
@@ -115,6 +117,11 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition not met within {within}s (last: {result!r})")
         await asyncio.sleep(interval)
+
+
+async def in_status(document: type[D], document_id: str, status: str) -> D | None:
+    """The document with ``document_id`` if its status is ``status`` (None otherwise)."""
+    return await document.find_one({"_id": document_id, "status": status})
 
 
 @contextlib.asynccontextmanager

@@ -17,7 +17,7 @@ from ticketing.shared import events
 from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.platform import Platform
 from ticketing.testing.events import EventTap, inject
-from ticketing.testing.fixtures import eventually, running, sign_up
+from ticketing.testing.fixtures import eventually, in_status, running, sign_up
 from ticketing.testing.proxy import Outage
 
 
@@ -43,23 +43,13 @@ class World:
         if approved:
             await inject(self.isolated, events.TicketApproved(id=ticket_id, version=0, case_id="c"))
         wanted = "approved" if approved else "waiting_moderation"
-        await eventually(lambda: replica_in(ticket_id, wanted))
+        await eventually(lambda: in_status(TicketReplica, ticket_id, wanted))
         return ticket_id
 
     async def order(self, ticket_id: str, headers: dict[str, str] | None = None) -> httpx.Response:
         return await self.client.post(
             "/api/orders", json={"ticket_id": ticket_id}, headers=headers or self.buyer
         )
-
-
-async def replica_in(ticket_id: str, status: str) -> TicketReplica | None:
-    replica = await TicketReplica.get(ticket_id)
-    return replica if replica is not None and replica.status == status else None
-
-
-async def order_in(order_id: str, status: str) -> Order | None:
-    order = await Order.get(order_id)
-    return order if order is not None and order.status == status else None
 
 
 @pytest.fixture
@@ -112,7 +102,7 @@ async def test_order_refusals(world: World) -> None:
 async def test_a_rejected_ticket_cannot_be_ordered(world: World) -> None:
     await world.ticket("t1", approved=False)
     await inject(world.isolated, events.TicketRejected(id="t1", version=0, case_id="c", reason="x"))
-    await eventually(lambda: replica_in("t1", "rejected"))
+    await eventually(lambda: in_status(TicketReplica, "t1", "rejected"))
     refused = await world.order("t1")
     assert refused.status_code == 409
     assert "rejected" in refused.json()["detail"]
@@ -179,7 +169,7 @@ async def test_payment_completes_and_a_complete_order_cannot_be_cancelled_or_exp
     await inject(world.isolated, events.ExpirationComplete(id=order["id"], version=0))
     await world.downstream.next(events.OrderCreated)
     assert await world.downstream.silent(1.5)  # no cancellation went out
-    assert (await order_in(order["id"], "complete")) is not None
+    assert (await in_status(Order, order["id"], "complete")) is not None
 
 
 async def test_a_payment_for_a_cancelled_or_timed_out_order_completes_nothing(
@@ -199,10 +189,12 @@ async def test_a_payment_for_a_cancelled_or_timed_out_order_completes_nothing(
         await inject(
             world.isolated, events.PaymentAuthorized(id="p", version=0, order_id=order["id"])
         )
-    await eventually(lambda: order_in(late["id"], "cancelled"))  # cancelled now, not completed
+    await eventually(
+        lambda: in_status(Order, late["id"], "cancelled")
+    )  # cancelled now, not completed
     assert await payments.silent(1.5)
     await payments.stop()
-    assert (await order_in(cancelled["id"], "cancelled")) is not None
+    assert (await in_status(Order, cancelled["id"], "cancelled")) is not None
 
 
 async def test_expiry_cancels_an_unpaid_order_once(world: World) -> None:
@@ -210,7 +202,7 @@ async def test_expiry_cancels_an_unpaid_order_once(world: World) -> None:
     order = (await world.order("t1")).json()
     expired = events.ExpirationComplete(id=order["id"], version=0)
     await inject(world.isolated, expired, expired)
-    await eventually(lambda: order_in(order["id"], "cancelled"))
+    await eventually(lambda: in_status(Order, order["id"], "cancelled"))
     await world.downstream.next(events.OrderCreated)
     await world.downstream.next(events.OrderCancelled)
     assert await world.downstream.silent(1.5)  # the duplicate changed nothing

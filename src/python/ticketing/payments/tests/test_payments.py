@@ -20,7 +20,7 @@ from ticketing.shared import events
 from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.platform import Platform
 from ticketing.testing.events import EventTap, inject
-from ticketing.testing.fixtures import eventually, running, sign_up
+from ticketing.testing.fixtures import eventually, in_status, running, sign_up
 from ticketing.testing.proxy import Outage
 from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandIn
 
@@ -137,8 +137,8 @@ async def test_order_completed_captures_and_order_cancelled_releases(world: Worl
     completed = events.OrderCompleted(id=kept, version=1, payment_id=paid[kept]["id"])
     cancelled = events.OrderCancelled(id=dropped, version=1, ticket_id="t")
     await inject(world.isolated, completed, cancelled, completed, cancelled)  # and duplicates
-    await eventually(lambda: _payment_status(paid[kept]["id"], "captured"))
-    await eventually(lambda: _payment_status(paid[dropped]["id"], "voided"))
+    await eventually(lambda: in_status(Payment, paid[kept]["id"], "captured"))
+    await eventually(lambda: in_status(Payment, paid[dropped]["id"], "voided"))
     intents = world.standin.intents
     assert intents[paid[kept]["stripe_id"]]["status"] == "succeeded"
     assert intents[paid[kept]["stripe_id"]]["amount_received"] == 4550
@@ -159,11 +159,11 @@ async def test_a_stripe_outage_delays_a_capture_and_never_loses_it(
             await outage.cut()
             completed = events.OrderCompleted(id=order_id, version=1, payment_id=payment["id"])
             await inject(isolated, completed)
-            await eventually(lambda: _payment_status(payment["id"], "capturing"))
+            await eventually(lambda: in_status(Payment, payment["id"], "capturing"))
             await asyncio.sleep(3)  # more than one retry round, all failing
             assert standin.intents[payment["stripe_id"]]["status"] == "requires_capture"
             await outage.restore()
-            await eventually(lambda: _payment_status(payment["id"], "captured"), within=20)
+            await eventually(lambda: in_status(Payment, payment["id"], "captured"), within=20)
             assert standin.intents[payment["stripe_id"]]["status"] == "succeeded"
     finally:
         await outage.cut()
@@ -217,7 +217,7 @@ async def test_twenty_concurrent_payments_make_one_payment_and_one_intent(world:
 async def test_cancelled_and_expired_orders_are_refused(world: World) -> None:
     cancelled = await world.order()
     await inject(world.isolated, events.OrderCancelled(id=cancelled, version=1, ticket_id="t"))
-    await eventually(lambda: _replica_status(cancelled, "cancelled"))
+    await eventually(lambda: in_status(OrderReplica, cancelled, "cancelled"))
     assert (await world.pay(cancelled)).status_code == 409
     expired = await world.order(expires_in=-1)
     response = await world.pay(expired)
@@ -231,7 +231,7 @@ async def test_order_events_out_of_order_and_twice_leave_the_replica_right(world
     cancel = events.OrderCancelled(id=order_id, version=1, ticket_id=ticket_id)
     placed = created(order_id, ticket_id, world.buyer_id, 600, "10")
     await inject(world.isolated, cancel, placed, placed, cancel)  # the cancellation overtakes
-    replica = await eventually(lambda: _replica_status(order_id, "cancelled"), within=20)
+    replica = await eventually(lambda: in_status(OrderReplica, order_id, "cancelled"), within=20)
     assert replica.version == 1
 
 
@@ -266,13 +266,3 @@ def test_without_a_stripe_key_payments_do_not_start(profile: str) -> None:
     database = "mongodb://db.internal:27017/"  # production refuses the local default
     settings = {"stripe_api_key": "sk_test_x", "mongodb_url": database, **ORY}
     PaymentsSettings(ticketing_profile=profile, **settings)  # type: ignore[arg-type]
-
-
-async def _payment_status(payment_id: str, status: str) -> Payment | None:
-    payment = await Payment.get(payment_id)
-    return payment if payment is not None and payment.status == status else None
-
-
-async def _replica_status(order_id: str, status: str) -> OrderReplica | None:
-    replica = await OrderReplica.get(order_id)
-    return replica if replica is not None and replica.status == status else None
