@@ -52,6 +52,7 @@ class Shopper(HttpUser):
     def on_start(self) -> None:
         self.run_id = uuid4().hex[:12]
         self.sold = 0
+        self.reserved = 0  # reservations made; the first of every three is cancelled
         self.tickets: list[dict[str, Any]] = []  # what the last browse or search showed
         with self.sign_up_turns:
             signed_up = self.call("POST", "/api/users/signup", "sign up", 201, json=self.account())
@@ -119,15 +120,19 @@ class Shopper(HttpUser):
         price = f"{random.randint(10, 150)}.{random.choice(('00', '50'))}"
         self.call("POST", "/api/tickets", "sell", 201, json={"title": title, "price": price})
 
-    @task(2)
+    @task(3)
     def buy(self) -> None:
-        if order := self.reserve():
-            self.pay(order["id"])
-
-    @task(1)
-    def change_mind(self) -> None:
-        if order := self.reserve():
+        """Reserve a ticket and pay for it; but change its mind and cancel on one reservation
+        in three, the first of them, so that every shopper who reserves also cancels (left to
+        chance, a short run can end with no cancel at all)."""
+        order = self.reserve()
+        if order is None:
+            return
+        self.reserved += 1
+        if self.reserved % 3 == 1:
             self.call("DELETE", f"/api/orders/{order['id']}", "cancel", 204)
+        else:
+            self.pay(order["id"])
 
     def reserve(self) -> dict[str, Any] | None:
         """Order one of the tickets on sale that the last look showed, if there is one."""
