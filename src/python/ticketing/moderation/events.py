@@ -11,6 +11,7 @@ from arq.worker import func
 from ticketing.moderation import classifier, domain
 from ticketing.moderation.settings import ModerationSettings
 from ticketing.shared import events
+from ticketing.shared.faults import is_transient
 from ticketing.shared.jobs import Jobs
 from ticketing.shared.platform import Platform
 
@@ -24,7 +25,11 @@ def subscribe(platform: Platform[ModerationSettings]) -> Jobs:
     async def screen(ctx: dict[str, Any], case_id: str) -> None:
         try:
             await domain.screen_case(platform, classify, case_id)
-        except classifier.ClassifierUnavailable as exc:  # the job runs again later
+        except Exception as exc:
+            # The classifier or the database is unavailable: the case stays pending and the job
+            # runs again later (arq would drop a job that fails otherwise). A bug still fails.
+            if not isinstance(exc, classifier.ClassifierUnavailable) and not is_transient(exc):
+                raise
             raise Retry(defer=domain.retry_delay(ctx["job_try"])) from exc
 
     settings = platform.settings

@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
+from redis.asyncio import Redis
 
 from ticketing.moderation.app import create_app
 from ticketing.moderation.models import Case, CaseStatus
@@ -184,6 +186,46 @@ async def test_a_classifier_outage_leaves_the_case_pending_and_retries(
     standin.down = False
     verdict = await classified.verdict()
     assert isinstance(verdict, events.TicketApproved)
+
+
+async def test_a_screening_job_that_finds_the_database_down_runs_again_later(
+    isolated: dict[str, Any], standin: ClassifierStandIn
+) -> None:
+    outage, via_proxy = await Outage.in_front_of(isolated["mongodb_url"])
+    app, tap = await start(
+        {**isolated, "mongodb_url": via_proxy},
+        moderation_classifier_url=standin.url,
+        moderation_classifier_api_key=standin.api_key,
+    )
+    direct: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(isolated["mongodb_url"])
+    cases = direct[app.state.platform.settings.database_name("moderation")]["cases"]
+    redis = Redis.from_url(isolated["redis_url"])
+    async with running(app) as client:
+        world = World(client, app.state.platform, tap, isolated)
+        standin.down = True  # the first try waits for the classifier ...
+        await world.listed("Jazz night")
+
+        async def waiting() -> dict[str, Any] | None:
+            return await cases.find_one({"ticket_id": "t1", "reason": {"$ne": None}})
+
+        case = await eventually(waiting)
+        await outage.cut()  # ... and the next ones find the database gone
+        standin.down = False
+
+        async def tries() -> int:  # arq counts the tries of a job under this key
+            return int(await redis.get(f"arq:retry:screen-{case['_id']}") or 0)
+
+        async def tried_after_the_outage() -> bool:
+            return await tries() >= 3  # a try that failed on the database was not the last
+
+        await eventually(tried_after_the_outage, within=40)
+        await outage.restore()
+        verdict = await world.verdict()
+        assert (type(verdict), verdict.id) == (events.TicketApproved, "t1")
+    await tap.stop()
+    await outage.cut()
+    await redis.aclose()
+    await direct.close()
 
 
 async def test_admins_list_read_and_decide_cases(
