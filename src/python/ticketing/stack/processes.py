@@ -17,11 +17,10 @@ from pathlib import Path
 
 import httpx
 
-from ticketing.shared import services
+from ticketing.shared.settings import PORTS
 from ticketing.stack.servers import free_port, python_env
 
-SERVICES = tuple(name for name, _ in services.SERVICES)  # the one list, in start-up order
-DEFAULT_PORTS = dict(services.SERVICES)
+SERVICES = tuple(PORTS)  # the one list of services (shared/services.py), in start-up order
 
 
 class ServiceFailed(RuntimeError):

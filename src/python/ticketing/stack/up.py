@@ -24,11 +24,10 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from ticketing.shared.settings import load, local_names
+from ticketing.shared.settings import PORTS, load, local_names
 from ticketing.stack.edge import Edge
 from ticketing.stack.edge_config import ROUTES, EdgeSettings
 from ticketing.stack.processes import (
-    DEFAULT_PORTS,
     SERVICES,
     RestartPolicy,
     ServiceFailed,
@@ -142,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     logs = args.state_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    ports = DEFAULT_PORTS if args.service_ports == "fixed" else None  # None: any free ports
+    ports = PORTS if args.service_ports == "fixed" else None  # None: any free ports
     mongo: EmbeddedMongo | None = None
     standin: StripeStandInProcess | None = None
     mail: MailCatcherProcess | None = None
