@@ -66,18 +66,24 @@ def sell(page: Page, title: str, price: str = "45.00") -> str:
 
 def until(page: Page, url: str, selector: str, text: str, within: float = 30.0) -> None:
     """Reload ``url`` until ``selector`` shows ``text`` (events take a moment to travel)."""
-    reload_until(page, url, lambda: page.locator(selector).inner_text() == text, within)
+
+    def shown() -> bool:
+        return page.locator(selector).inner_text() == text
+
+    reload_until(page, url, shown, within, f"{selector} showing {text!r}")
 
 
-def reload_until(page: Page, url: str, shown: Callable[[], bool], within: float = 30.0) -> None:
-    """Reload ``url`` until ``shown()`` holds on the page."""
+def reload_until(
+    page: Page, url: str, shown: Callable[[], bool], within: float = 30.0, what: str = "it"
+) -> None:
+    """Reload ``url`` until ``shown()`` holds on the page (``what`` names it in a failure)."""
     deadline = time.monotonic() + within
     while True:
         page.goto(url)
         if shown():
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"{url} never showed what was awaited")
+            raise AssertionError(f"{url} never showed {what} within {within}s")
         page.wait_for_timeout(300)
 
 

@@ -119,7 +119,7 @@ def test_an_admin_approves_a_ticket_held_for_review(browser: Browser, site: Site
         title = f"Borderline {uuid4().hex[:6]}"
         ticket_url = sell(seller, title)
         case = admin.get_by_role("region", name=title)
-        reload_until(admin, "/moderation", case.is_visible)  # once screening has held it
+        reload_until(admin, "/moderation", case.is_visible, what=f"the case of {title!r}")
     finally:
         site.classifier.scores = {"harassment": 0.01, "violence": 0.01}
     case.get_by_role("button", name="Approve").click()

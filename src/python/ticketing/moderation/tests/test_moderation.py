@@ -212,11 +212,9 @@ async def test_a_screening_job_that_finds_the_database_down_runs_again_later(
         await outage.cut()  # ... and the next ones find the database gone
         standin.down = False
 
-        async def tries() -> int:  # arq counts the tries of a job under this key
-            return int(await redis.get(f"arq:retry:screen-{case['_id']}") or 0)
-
-        async def tried_after_the_outage() -> bool:
-            return await tries() >= 3  # a try that failed on the database was not the last
+        async def tried_after_the_outage() -> bool:  # arq counts a job's tries under this key
+            tries = int(await redis.get(f"arq:retry:screen-{case['_id']}") or 0)
+            return tries >= 3  # a try that failed on the database was not the last
 
         await eventually(tried_after_the_outage, within=40)
         await outage.restore()
