@@ -17,8 +17,8 @@ from ticketing.orders.app import create_app as orders_app
 from ticketing.orders.settings import OrdersSettings
 from ticketing.payments.app import create_app as payments_app
 from ticketing.payments.settings import PaymentsSettings
+from ticketing.stack.stripe_standin import STANDIN_KEY, StripeStandIn
 from ticketing.testing import contract
-from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandIn
 from ticketing.tickets.app import create_app as tickets_app
 from ticketing.tickets.settings import TicketsSettings
 

@@ -63,10 +63,10 @@ from ticketing.stack.servers import (
     required_urls,
     stop_process,
 )
+from ticketing.stack.stripe_standin import STANDIN_KEY, StripeStandInProcess
 from ticketing.testing.fixtures import remove_isolation
 from ticketing.testing.keto_standin import KetoStandIn
 from ticketing.testing.kratos_standin import KratosStandIn
-from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandInProcess
 
 DOCKERFILE = ROOT / "deploy/docker/Dockerfile"
 T = TypeVar("T")

@@ -25,8 +25,8 @@ from deploy.helm.chart import by_service, render, services
 from deploy.kube_env import Pod, entrypoint, expand, pods, resolve_env, rewrite_hosts, url_hosts
 from deploy.production_shape import DOCKERFILE, LoopbackCluster, loopback_cluster
 from ticketing.shared.identity import SESSION_COOKIE
+from ticketing.stack.stripe_standin import PUBLISHABLE_KEY
 from ticketing.testing.polling import poll_until
-from ticketing.testing.stripe_standin import PUBLISHABLE_KEY
 
 T = TypeVar("T")
 PASSWORD = "correct horse battery staple"

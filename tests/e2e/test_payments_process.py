@@ -22,9 +22,9 @@ from ticketing.shared.platform import Platform
 from ticketing.shared.settings import ServiceSettings
 from ticketing.stack.processes import ServiceProcess
 from ticketing.stack.servers import free_port, python_env
+from ticketing.stack.stripe_standin import STANDIN_KEY, StripeStandInProcess
 from ticketing.testing.events import inject
 from ticketing.testing.fixtures import env_from, eventually, sign_up
-from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandInProcess
 
 
 @pytest.fixture(scope="module")

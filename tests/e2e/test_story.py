@@ -1,6 +1,6 @@
 """The user story across the running services, over real HTTP, AMQP, MongoDB-wire and Redis.
 
-Stand-ins here: Stripe (testing/stripe_standin.py as its own process, speaking Stripe's wire
+Stand-ins here: Stripe (stack/stripe_standin.py as its own process, speaking Stripe's wire
 format) and no content classifier (moderation screens with its word list only).
 """
 
@@ -16,8 +16,8 @@ import httpx
 import pytest
 import stripe
 
+from ticketing.stack.stripe_standin import STANDIN_KEY
 from ticketing.testing.polling import poll_until
-from ticketing.testing.stripe_standin import STANDIN_KEY
 
 T = TypeVar("T")
 

@@ -22,8 +22,8 @@ from ticketing.orders.settings import OrdersSettings
 from ticketing.payments.app import create_app as payments_app
 from ticketing.payments.settings import PaymentsSettings
 from ticketing.shared.platform import Platform
+from ticketing.stack.stripe_standin import STANDIN_KEY
 from ticketing.testing.fixtures import eventually, running, sign_up
-from ticketing.testing.stripe_standin import STANDIN_KEY
 from ticketing.tickets.app import create_app as tickets_app
 from ticketing.tickets.settings import TicketsSettings
 

@@ -28,10 +28,10 @@ from ticketing.payments.settings import PaymentsSettings
 from ticketing.shared import events
 from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.platform import Platform
+from ticketing.stack.stripe_standin import STANDIN_KEY, StripeStandIn
 from ticketing.testing.events import inject
 from ticketing.testing.fixtures import eventually, running, sign_up
 from ticketing.testing.proxy import Outage
-from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandIn
 
 T = TypeVar("T")
 

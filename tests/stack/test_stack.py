@@ -16,9 +16,9 @@ import httpx
 from litestar import Litestar, get
 
 from ticketing.stack import demo
+from ticketing.stack.background import BackgroundServer
 from ticketing.stack.processes import ServiceProcess
 from ticketing.stack.servers import free_port, python_env
-from ticketing.testing.background import BackgroundServer
 from ticketing.testing.fixtures import env_from
 
 

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
-from web.people import Site
 
 from ticketing.stack.edge import Edge
 from ticketing.stack.edge_config import EdgeSettings
@@ -25,6 +24,7 @@ from ticketing.stack.servers import free_port
 from ticketing.testing.classifier_standin import ClassifierStandIn
 from ticketing.testing.platform import platform_processes
 from ticketing.testing.real_servers import Servers
+from web.people import Site
 
 # Long enough to pay in the browser, short enough to watch a reservation run out.
 EXPIRATION_SECONDS = 15

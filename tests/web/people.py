@@ -14,10 +14,10 @@ from uuid import uuid4
 
 from playwright.sync_api import Page, expect
 
+from ticketing.stack.mail_catcher import MailCatcher
 from ticketing.stack.processes import Services
 from ticketing.stack.servers import python_env
 from ticketing.testing.classifier_standin import ClassifierStandIn
-from ticketing.testing.mail_catcher import MailCatcher
 
 PASSWORD = "correct horse battery staple"
 GOOD_CARD, DECLINED_CARD = "4242 4242 4242 4242", "4000 0000 0000 0002"

@@ -4,6 +4,7 @@ account page (name, password, sessions); every code read from the mail the platf
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
+
 from web.people import PASSWORD, Site, sign_in, sign_up
 
 NEW_PASSWORD = "a brand new secret phrase"

@@ -11,10 +11,10 @@ from uuid import uuid4
 import httpx
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
-from web.people import PASSWORD, Site, reserve, sell, shoot, sign_up, until
 
 from ticketing.stack.processes import ServiceProcess
 from ticketing.stack.servers import free_port, python_env
+from web.people import PASSWORD, Site, reserve, sell, shoot, sign_up, until
 
 
 def test_field_errors_show_next_to_their_fields(visitor: Page) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from playwright.sync_api import Browser, Page, expect
+
 from web.people import (
     DECLINED_CARD,
     GOOD_CARD,

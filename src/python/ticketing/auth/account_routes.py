@@ -13,9 +13,10 @@ from litestar.params import FromPath, JSONBody
 from ticketing.auth import flows, passwords
 from ticketing.auth.accounts import AccountsPort, Profile, SessionInfo
 from ticketing.shared.errors import NotFound
+from ticketing.shared.guards import credentials, signed_in
 from ticketing.shared.identity import Principal
 from ticketing.shared.problems import problems
-from ticketing.shared.web import credentials, ended_session_cookie, signed_in
+from ticketing.shared.responses import ended_session_cookie
 
 Name = Annotated[str, msgspec.Meta(max_length=100)]
 

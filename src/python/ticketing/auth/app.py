@@ -21,7 +21,7 @@ from ticketing.shared.identity import IdentityPort
 from ticketing.shared.ory import KratosIdentity
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import service_app
+from ticketing.shared.service_app import service_app
 
 
 def build_accounts(settings: AuthSettings, identity: IdentityPort) -> AccountsPort:

@@ -5,7 +5,6 @@ self-service flows are codes.py and flows.py."""
 from __future__ import annotations
 
 import contextlib
-import hmac
 import re
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,7 @@ import structlog
 
 from ticketing.auth.models import User
 from ticketing.auth.passwords import checked_password
-from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from ticketing.shared.faults import is_transient
 from ticketing.shared.identity import (
     EmailTaken,
@@ -58,17 +57,6 @@ def lockout_seconds(failures: int, free: int) -> int:
     if failures <= free:
         return 0
     return min(LOCKOUT_CAP_SECONDS, 2 ** min(failures - free - 1, 20))
-
-
-WEBHOOK_HEADER = "X-Webhook-Secret"
-
-
-def check_webhook_secret(expected: str | None, given: str | None) -> None:
-    """Only Kratos, holding the shared secret, may call the web hook (compared in constant time)."""
-    if not expected:
-        raise NotFound("the Kratos web hook is off: KRATOS_WEBHOOK_SECRET is not set")
-    if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise Unauthenticated(f"the {WEBHOOK_HEADER} header is missing or wrong")
 
 
 async def remember(principal: Principal) -> None:

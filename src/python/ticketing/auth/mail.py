@@ -1,6 +1,6 @@
 """Mail to people: the ``EmailSender`` port, its SMTP implementation, and the messages.
 
-In the dev profile the stack runs a mail catcher (``testing/mail_catcher.py``) where SMTP_HOST
+In the dev profile the stack runs a mail catcher (``stack/mail_catcher.py``) where SMTP_HOST
 and SMTP_PORT point by default; the production profile refuses that default.
 """
 

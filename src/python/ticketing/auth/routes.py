@@ -15,13 +15,13 @@ from litestar.params import JSONBody
 from ticketing.auth import domain, flows, passwords
 from ticketing.auth.accounts import AccountsPort
 from ticketing.auth.codes import Purpose
-from ticketing.auth.domain import WEBHOOK_HEADER
 from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
+from ticketing.shared.guards import credentials, secret_header
 from ticketing.shared.identity import Principal, Session
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
-from ticketing.shared.web import credentials, ended_session_cookie, session_cookie
+from ticketing.shared.responses import ended_session_cookie, session_cookie
 
 Code = Annotated[str, msgspec.Meta(pattern="^[0-9]{6}$", description="the mailed code")]
 Password = Annotated[
@@ -92,6 +92,9 @@ class CurrentUser(msgspec.Struct):
     current_user: CurrentUserOut | None
 
 
+WEBHOOK_HEADER = "X-Webhook-Secret"
+
+
 class RegisteredIdentity(msgspec.Struct):
     """What Kratos sends after a registration (files/ory/kratos/ in the chart)."""
 
@@ -115,7 +118,8 @@ CODE_ANSWERS = {
 }
 
 
-def signed_in(session: Session, settings: AuthSettings, status_code: int) -> Response[SignedIn]:
+def with_session(session: Session, settings: AuthSettings, status_code: int) -> Response[SignedIn]:
+    """The answer that opens a session: its token in the body and in the session cookie."""
     cookie = session_cookie(session.token, settings.secure_cookies, settings.session_ttl_seconds)
     body = SignedIn(id=session.principal.id, email=session.principal.email, token=session.token)
     return Response(body, status_code=status_code, cookies=[cookie])
@@ -131,7 +135,8 @@ class UsersController(Controller):
     async def sign_up(
         self,
         data: JSONBody[NewAccount],
-        platform: NamedDependency[Platform[AuthSettings]],
+        platform: NamedDependency[Platform],
+        settings: NamedDependency[AuthSettings],
         accounts: NamedDependency[AccountsPort],
     ) -> Response[SignedIn]:
         """Create an account, mail its verification code and sign in (unless sign-in needs a
@@ -143,12 +148,12 @@ class UsersController(Controller):
             accounts,
             data.email,
             data.password,
-            platform.settings.verified_email_required,
+            settings.verified_email_required,
         )
         if session is None:
             body = SignedIn(id=principal.id, email=principal.email, token=None)
             return Response(body, status_code=201)
-        return signed_in(session, platform.settings, 201)
+        return with_session(session, settings, 201)
 
     @post("/verification", status_code=200, description=f"{SENT} {CODES}", responses=CODE_ANSWERS)
     async def verification(
@@ -196,7 +201,8 @@ class UsersController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[Credentials],
-        platform: NamedDependency[Platform[AuthSettings]],
+        platform: NamedDependency[Platform],
+        settings: NamedDependency[AuthSettings],
         accounts: NamedDependency[AccountsPort],
         throttle: NamedDependency[SignInThrottle],
     ) -> Response[SignedIn]:
@@ -211,9 +217,9 @@ class UsersController(Controller):
             data.email,
             data.password,
             address,
-            platform.settings.verified_email_required,
+            settings.verified_email_required,
         )
-        return signed_in(session, platform.settings, 200)
+        return with_session(session, settings, 200)
 
     @post(
         "/signout",
@@ -226,17 +232,15 @@ class UsersController(Controller):
         """End the session everywhere: the token stops working for every service."""
         await domain.sign_out(platform.identity, credentials(request).token)
 
-    @post("/webhooks/kratos/after-registration", status_code=200, include_in_schema=False)
-    async def after_registration(
-        self,
-        request: Request[Any, Any, Any],
-        data: JSONBody[RegisteredIdentity],
-        platform: NamedDependency[Platform],
-    ) -> UserOut:
+    @post(
+        "/webhooks/kratos/after-registration",
+        status_code=200,
+        include_in_schema=False,
+        # Only Kratos, holding the shared secret, may call it.
+        guards=[secret_header(WEBHOOK_HEADER, "kratos_webhook_secret")],
+    )
+    async def after_registration(self, data: JSONBody[RegisteredIdentity]) -> UserOut:
         """Kratos calls this after each registration; a repeated call changes nothing."""
-        domain.check_webhook_secret(
-            platform.settings.kratos_webhook_secret, request.headers.get(WEBHOOK_HEADER)
-        )
         await domain.remember(Principal(id=data.identity_id, email=data.email))
         return UserOut(id=data.identity_id, email=data.email)
 

@@ -16,7 +16,9 @@ from ticketing.moderation.settings import ModerationSettings
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Screening:
+    """What screening a title found: the status it gives the case, why, and by whom."""
+
     status: CaseStatus
     reason: str | None
     decided_by: str
@@ -67,22 +69,24 @@ async def classify(
         raise ClassifierUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
-def judge(scores: dict[str, float], settings: ModerationSettings) -> Verdict:
+def judge(scores: dict[str, float], settings: ModerationSettings) -> Screening:
     worst = max(scores.items(), key=lambda item: item[1], default=("none", 0.0))
     category, score = worst
     if score >= settings.moderation_reject_threshold:
         reason = f"classifier: {category} scored {score:.2f}"
-        return Verdict(CaseStatus.REJECTED, reason, "classifier", scores)
+        return Screening(CaseStatus.REJECTED, reason, "classifier", scores)
     if score >= settings.moderation_review_threshold:
         reason = f"classifier unsure: {category} scored {score:.2f}"
-        return Verdict(CaseStatus.REVIEW, reason, "classifier", scores)
-    return Verdict(CaseStatus.APPROVED, None, "classifier", scores)
+        return Screening(CaseStatus.REVIEW, reason, "classifier", scores)
+    return Screening(CaseStatus.APPROVED, None, "classifier", scores)
 
 
-async def screen(title: str, settings: ModerationSettings, client: httpx.AsyncClient) -> Verdict:
+async def screen(title: str, settings: ModerationSettings, client: httpx.AsyncClient) -> Screening:
     word = listed_word(title)
     if word is not None:
-        return Verdict(CaseStatus.REJECTED, f"the title contains a listed word: {word}", "wordlist")
+        return Screening(
+            CaseStatus.REJECTED, f"the title contains a listed word: {word}", "wordlist"
+        )
     if not settings.moderation_classifier_api_key:
-        return Verdict(CaseStatus.APPROVED, None, "wordlist")
+        return Screening(CaseStatus.APPROVED, None, "wordlist")
     return judge(await classify(title, settings, client), settings)

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from uuid import uuid4
 
@@ -26,7 +26,7 @@ class Case(VersionedDocument):
     reason: str | None = None
     category_scores: dict[str, float] = Field(default_factory=dict)
     decided_by: str | None = None  # "wordlist", "classifier" or an admin's user id
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    created_at: datetime  # from the injected clock (shared/clock.py)
     decided_at: datetime | None = None
 
     class Settings:

@@ -10,14 +10,15 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from ticketing.moderation import domain
+from ticketing.moderation import use_cases
 from ticketing.moderation.models import CaseStatus
-from ticketing.shared.guards import Limit, Offset
+from ticketing.shared.guards import member_of
 from ticketing.shared.identity import Principal
 from ticketing.shared.permissions import ADMIN_GROUP
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
-from ticketing.shared.web import View, member_of
+from ticketing.shared.requests import Limit, Offset
+from ticketing.shared.responses import View
 
 
 class Rejection(msgspec.Struct, forbid_unknown_fields=True):
@@ -45,16 +46,18 @@ class ModerationsController(Controller):
     @get("/", responses=problems(403))
     async def search(
         self,
+        platform: NamedDependency[Platform],
         status: FromQuery[CaseStatus | None] = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> list[CaseOut]:
         """Moderation cases, oldest first, optionally only those with ``status``."""
-        return [CaseOut.of(case) for case in await domain.search(status, limit, offset)]
+        found = await use_cases.search(platform, status, limit, offset)
+        return [CaseOut.of(case) for case in found]
 
     @get("/{case_id:str}", responses=problems(403, 404))
-    async def read(self, case_id: FromPath[str]) -> CaseOut:
-        return CaseOut.of(await domain.get(case_id))
+    async def read(self, case_id: FromPath[str], platform: NamedDependency[Platform]) -> CaseOut:
+        return CaseOut.of(await use_cases.get(platform, case_id))
 
     @post("/{case_id:str}/approve", status_code=200, responses=problems(403, 404, 409))
     async def approve(
@@ -64,7 +67,8 @@ class ModerationsController(Controller):
         platform: NamedDependency[Platform],
     ) -> CaseOut:
         """Approve a case that is pending or under review; 409 once decided."""
-        return CaseOut.of(await domain.rule(platform, case_id, user.id, approve=True, reason=None))
+        case = await use_cases.rule(platform, case_id, user.id, approve=True, reason=None)
+        return CaseOut.of(case)
 
     @post("/{case_id:str}/reject", status_code=200, responses=problems(403, 404, 409))
     async def reject(
@@ -75,5 +79,5 @@ class ModerationsController(Controller):
         platform: NamedDependency[Platform],
     ) -> CaseOut:
         """Reject a case with a reason the seller will see; 409 once decided."""
-        case = await domain.rule(platform, case_id, user.id, approve=False, reason=data.reason)
+        case = await use_cases.rule(platform, case_id, user.id, approve=False, reason=data.reason)
         return CaseOut.of(case)

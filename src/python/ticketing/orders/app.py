@@ -10,7 +10,7 @@ from ticketing.orders.routes import OrdersController
 from ticketing.orders.settings import OrdersSettings
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import service_app
+from ticketing.shared.service_app import service_app
 
 
 def create_app(settings: OrdersSettings) -> Litestar:

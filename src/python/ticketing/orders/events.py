@@ -1,22 +1,17 @@
-"""What the orders service does when tickets, moderation, payments and expiration speak."""
+"""What the orders service does when tickets, payments and expiration speak."""
 
 from __future__ import annotations
 
-from ticketing.orders import domain
+from functools import partial
+
+from ticketing.orders import use_cases
 from ticketing.shared import events
 from ticketing.shared.platform import Platform
 
 
 def subscribe(platform: Platform) -> None:
-    async def on_payment(event: events.PaymentAuthorized) -> None:
-        await domain.complete(platform, event)
-
-    async def on_expiration(event: events.ExpirationComplete) -> None:
-        await domain.expire(platform, event)
-
-    platform.bus.subscribe(events.TicketCreated, domain.add_ticket)
-    platform.bus.subscribe(events.TicketUpdated, domain.update_ticket)
-    platform.bus.subscribe(events.TicketApproved, domain.apply_verdict)
-    platform.bus.subscribe(events.TicketRejected, domain.apply_verdict)
-    platform.bus.subscribe(events.PaymentAuthorized, on_payment)
-    platform.bus.subscribe(events.ExpirationComplete, on_expiration)
+    bus = platform.bus
+    bus.subscribe(events.TicketCreated, partial(use_cases.add_ticket, platform))
+    bus.subscribe(events.TicketUpdated, partial(use_cases.update_ticket, platform))
+    bus.subscribe(events.PaymentAuthorized, partial(use_cases.complete, platform))
+    bus.subscribe(events.ExpirationComplete, partial(use_cases.expire, platform))

@@ -1,21 +1,22 @@
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from uuid import uuid4
 
-from beanie import DecimalAnnotation, Document
+from beanie import DecimalAnnotation
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
 from ticketing.shared.events import OrderStatus, TicketStatus
 from ticketing.shared.persistence import VersionedDocument
+from ticketing.shared.replicas import Replica
 
 ACTIVE = [OrderStatus.CREATED, OrderStatus.COMPLETE]
 
 
-class TicketReplica(Document):
-    """What orders knows of a ticket, from the tickets service's events (a replicas.Replica)."""
+class TicketReplica(Replica):
+    """What orders knows of a ticket, from the tickets service's events."""
 
-    id: str  # type: ignore[assignment]
-    version: int
     title: str
     price: DecimalAnnotation
     user_id: str
@@ -23,6 +24,13 @@ class TicketReplica(Document):
 
     class Settings:
         name = "tickets"
+
+
+@dataclass(frozen=True)
+class OrderedTicket:
+    id: str
+    title: str
+    price: Decimal
 
 
 class Order(VersionedDocument):
@@ -33,8 +41,9 @@ class Order(VersionedDocument):
     ticket_id: str
     ticket_title: str
     ticket_price: DecimalAnnotation
+    seller_id: str | None = None  # the ticket's owner when it was ordered (None before kept)
     payment_id: str | None = None  # the payment that completed it
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    created_at: datetime  # from the injected clock (shared/clock.py)
 
     class Settings:
         name = "orders"
@@ -49,3 +58,8 @@ class Order(VersionedDocument):
             ),
             IndexModel([("user_id", ASCENDING), ("created_at", ASCENDING)]),
         ]
+
+    @property
+    def ticket(self) -> OrderedTicket:
+        """The ticket as it was when ordered."""
+        return OrderedTicket(self.ticket_id, self.ticket_title, self.ticket_price)

@@ -6,14 +6,16 @@ from functools import partial
 from litestar import Litestar
 from litestar.di import Provide
 
-from ticketing.payments import events
+from ticketing.payments import events, use_cases
 from ticketing.payments.charges import Stripe
 from ticketing.payments.models import OrderReplica, Payment
 from ticketing.payments.routes import PaymentsController
 from ticketing.payments.settings import PaymentsSettings
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import service_app
+from ticketing.shared.service_app import service_app
+
+SETTLE_EVERY_SECONDS = 2.0
 
 
 def create_app(settings: PaymentsSettings) -> Litestar:
@@ -25,6 +27,8 @@ def create_app(settings: PaymentsSettings) -> Litestar:
         platform.telemetry,
     )
     events.subscribe(platform, charges)
+    # Captures and voids Stripe could not confirm at once are retried until it does.
+    platform.repeat(SETTLE_EVERY_SECONDS, partial(use_cases.settle_pending, platform, charges))
     provide_charges = Provide(lambda: charges, sync_to_thread=False, use_cache=True)
     return service_app(
         platform,

@@ -6,14 +6,27 @@ and runs in a client span named after it (Stripe's client is not instrumented it
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import stripe
 from opentelemetry.trace import SpanKind
 
 from ticketing.shared.errors import InvalidInput, PaymentDeclined, UpstreamFailed
 from ticketing.shared.telemetry import Telemetry
+
+
+@runtime_checkable  # Litestar checks a dependency against its annotation
+class Charges(Protocol):
+    """What payments asks of its card processor (``Stripe``; a fake in the unit tier)."""
+
+    async def authorize(self, order_id: str, attempt: int, cents: int, token: str) -> str:
+        """Hold ``cents`` on the card; the id of the hold. ``PaymentDeclined``, ``InvalidInput``
+        (a refused token) or ``UpstreamFailed``."""
+        ...
+
+    async def capture(self, intent_id: str, payment_id: str) -> None: ...
+
+    async def void(self, intent_id: str, payment_id: str) -> None: ...
 
 
 class Stripe:
@@ -31,8 +44,8 @@ class Stripe:
             attributes={"rpc.system": "stripe", "rpc.method": operation},
         )
 
-    async def authorize(self, order_id: str, attempt: int, price: Decimal, token: str) -> str:
-        """The id of a PaymentIntent holding ``price`` on the card, not yet captured.
+    async def authorize(self, order_id: str, attempt: int, cents: int, token: str) -> str:
+        """The id of a PaymentIntent holding ``cents`` on the card, not yet captured.
 
         The idempotency key names the order and the attempt: concurrent or repeated requests
         for one attempt (a retry after a crash between authorising and recording included)
@@ -43,7 +56,7 @@ class Stripe:
             try:
                 intent = await self.client.v1.payment_intents.create_async(
                     {
-                        "amount": int(price * 100),
+                        "amount": cents,
                         "currency": self.currency,
                         "capture_method": "manual",
                         "confirm": True,

@@ -1,20 +1,20 @@
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from uuid import uuid4
 
-from beanie import DecimalAnnotation, Document, Indexed
+from beanie import DecimalAnnotation
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
 from ticketing.shared.events import OrderStatus
 from ticketing.shared.persistence import VersionedDocument
+from ticketing.shared.replicas import Replica
 
 
-class OrderReplica(Document):
-    """What payments knows of an order, from the orders service's events (a replicas.Replica)."""
+class OrderReplica(Replica):
+    """What payments knows of an order, from the orders service's events, and what paying for
+    it has done so far."""
 
-    id: str  # type: ignore[assignment]
-    version: int
     user_id: str
     status: OrderStatus
     price: DecimalAnnotation
@@ -22,8 +22,9 @@ class OrderReplica(Document):
     expires_at: datetime
     # Bumped after each declined charge, so the next attempt gets a fresh idempotency key.
     attempt: int = 0
-    # The payment recorded for it: written in the payment's transaction, so recording a
-    # payment and applying the order's cancellation cannot pass each other unseen.
+    # The payment recorded for it: written in the payment's transaction, a compare-and-set on
+    # the replica, so recording a payment and applying the order's cancellation cannot pass
+    # each other unseen.
     payment_id: str | None = None
 
     class Settings:
@@ -52,14 +53,17 @@ SETTLING = {
 
 class Payment(VersionedDocument):
     id: str = Field(default_factory=lambda: str(uuid4()))  # type: ignore[assignment]
-    # Unique: one payment per order, whatever races happen in front of the database.
-    order_id: Indexed(str, unique=True)  # type: ignore[valid-type]
+    order_id: str
     user_id: str
     stripe_id: str  # the PaymentIntent
     amount_cents: int
     status: PaymentStatus = PaymentStatus.AUTHORIZED
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    created_at: datetime  # from the injected clock (shared/clock.py)
 
     class Settings:
         name = "payments"
-        indexes = [IndexModel([("status", ASCENDING)])]
+        indexes = [
+            # One payment per order, whatever races happen in front of the database.
+            IndexModel([("order_id", ASCENDING)], unique=True),
+            IndexModel([("status", ASCENDING)]),
+        ]

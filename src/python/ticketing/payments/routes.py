@@ -10,13 +10,14 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from ticketing.payments import domain
-from ticketing.payments.charges import Stripe
+from ticketing.payments import use_cases
+from ticketing.payments.charges import Charges
 from ticketing.payments.models import PaymentStatus
+from ticketing.shared.guards import signed_in
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
-from ticketing.shared.web import View
+from ticketing.shared.responses import View
 
 
 class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -43,6 +44,7 @@ class PaymentOut(View):
 class PaymentsController(Controller):
     path = "/api/payments"
     tags = ["payments"]
+    guards = [signed_in]
 
     @post("/", responses=problems(402, 403, 404, 409, 502))
     async def pay(
@@ -50,12 +52,12 @@ class PaymentsController(Controller):
         data: JSONBody[PaymentIn],
         user: NamedDependency[Principal],
         platform: NamedDependency[Platform],
-        charges: NamedDependency[Stripe],
+        charges: NamedDependency[Charges],
     ) -> PaymentOut:
         """Pay for your order: the card is authorised (201, status authorized) and charged
         once the order is complete. 403 someone else's, 409 cancelled, expired or paid,
         402 declined."""
-        payment = await domain.pay(platform, charges, user.id, data.order_id, data.token)
+        payment = await use_cases.pay(platform, charges, user.id, data.order_id, data.token)
         return PaymentOut.of(payment)
 
     @get("/{payment_id:str}", responses=problems(403, 404))
@@ -66,4 +68,4 @@ class PaymentsController(Controller):
         platform: NamedDependency[Platform],
     ) -> PaymentOut:
         """For the payer and the owner of the ticket paid for."""
-        return PaymentOut.of(await domain.get(platform, user.id, payment_id))
+        return PaymentOut.of(await use_cases.get(platform, user.id, payment_id))

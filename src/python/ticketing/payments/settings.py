@@ -16,7 +16,7 @@ class PaymentsSettings(ServiceSettings):
                 "STRIPE_API_KEY is not set: payments charge the Stripe API at STRIPE_API_BASE"
                 f" ({self.stripe_api_base}) with it. Set STRIPE_API_KEY to a Stripe secret key"
                 " (sk_test_... for Stripe's test mode); for a local Stripe stand-in, run"
-                " `python -m ticketing.testing.stripe_standin --port 12111` and set"
+                " `python -m ticketing.stack.stripe_standin --port 12111` and set"
                 " STRIPE_API_BASE=http://127.0.0.1:12111 and STRIPE_API_KEY=sk_test_standin"
             )
         super().check()

@@ -67,7 +67,8 @@ class Verdict(Event, frozen=True, kw_only=True):
     """Moderation's verdict on a ticket. ``version`` is the ticket version that was screened."""
 
     PUBLISHER: ClassVar[str] = "moderation"
-    CONSUMERS: ClassVar[tuple[str, ...]] = ("tickets", "orders")
+    # Orders learns the new status from the ticket.updated that tickets announces after it.
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("tickets",)
     STATUS: ClassVar[TicketStatus]  # what the verdict makes the ticket
     case_id: str
 

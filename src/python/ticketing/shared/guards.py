@@ -1,65 +1,87 @@
-"""What every request must be before a handler sees it, and the bounds of common parameters.
-
-Whatever breaks these is the caller's mistake, so it is a 400 (or 415) problem, never a 500
-from deep inside a driver: a NUL byte in the path or query (MongoDB refuses it in keys and
-patterns), a body not declared JSON, a body that is not UTF-8 JSON or is nested deeper than
-any request of ours.
+"""Who may call. Guards admit a caller to a route or refuse them (``signed_in``, ``member_of``,
+``secret_header``); the handler then takes the signed-in user as its ``user`` dependency.
+Whether that user may touch a particular object is not a guard's question: a use case asks the
+permission model.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import hmac
+from typing import Any, cast
 
-import msgspec
-from litestar import Request
-from litestar.params import QueryParameter
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+from litestar.types import Guard
 
-from ticketing.shared.problems import problem
+from ticketing.shared.errors import Forbidden, NotFound, Unauthenticated
+from ticketing.shared.identity import KRATOS_COOKIE, SESSION_COOKIE, Credentials, Principal
+from ticketing.shared.platform import Platform
 
-OFFSET_MAX = 1_000_000  # deeper paging is a scan, not a use of the API; also within int64
-Offset = Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX, description="items to skip")]
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="items to return")]
-JSON_DEPTH_MAX = 32
-
-_BODY_METHODS = {"POST", "PUT", "PATCH"}
+Connection = ASGIConnection[Any, Any, Any, Any]
 
 
-def _is_json(media_type: str) -> bool:
-    media_type = media_type.split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
+def credentials(connection: Connection) -> Credentials:
+    """A session token from ``Authorization: Bearer``, ``X-Session-Token`` or our cookie,
+    and Kratos' browser cookie if present."""
+    auth = connection.headers.get("authorization", "")
+    token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+    token = token or connection.headers.get("x-session-token")
+    token = token or connection.cookies.get(SESSION_COOKIE)
+    return Credentials(token=token or None, kratos_cookie=connection.cookies.get(KRATOS_COOKIE))
 
 
-def _depth(value: Any, limit: int) -> int:
-    """Nesting depth of decoded JSON, stopping once it passes ``limit``."""
-    if limit < 0 or not isinstance(value, dict | list):
-        return 0
-    children = value.values() if isinstance(value, dict) else value
-    return 1 + max((_depth(child, limit - 1) for child in children), default=0)
+async def maybe_user(request: Connection) -> Principal | None:
+    """The signed-in user, or None for a stranger; asked of the identity port once a request."""
+    if "principal" not in request.state:
+        platform = cast(Platform, request.app.state.platform)
+        request.state.principal = await platform.identity.authenticate(credentials(request))
+    return cast(Principal | None, request.state.principal)
 
 
-async def check_request(request: Request[Any, Any, Any]) -> None:
-    """Runs before every handler (``before_request``)."""
-    query = request.scope.get("query_string", b"")
-    if "\x00" in request.url.path or b"%00" in query or b"\x00" in query:
-        raise problem(400, "The path or query contains a NUL character.", "nul-character")
-    if request.method not in _BODY_METHODS:
-        return
-    has_body = request.headers.get("content-length", "0") != "0" or (
-        "transfer-encoding" in request.headers
-    )
-    if not has_body:
-        return
-    # A form or text/plain post from another site is refused, not carried out (browsers send
-    # those cross-site without asking).
-    if not _is_json(request.headers.get("content-type", "")):
-        raise problem(415, "Send the body as JSON with Content-Type: application/json.")
-    body = await request.body()
-    try:
-        # Python's own recursion limit would answer a deep enough body with a RecursionError.
-        too_deep = _depth(msgspec.json.decode(body), JSON_DEPTH_MAX) > JSON_DEPTH_MAX
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
-        raise problem(400, "The body is not valid UTF-8 JSON.", "malformed-json") from None
-    if too_deep:
-        raise problem(
-            400, f"The body is nested more than {JSON_DEPTH_MAX} levels deep.", "malformed-json"
-        )
+async def user(request: Connection) -> Principal:
+    """The signed-in user (401 for a stranger)."""
+    principal = await maybe_user(request)
+    if principal is None:
+        raise Unauthenticated("Sign in first: send a session token or cookie.")
+    return principal
+
+
+def _asks_what_is_allowed(connection: Connection) -> bool:
+    return connection.scope.get("method") == "OPTIONS"  # what a path allows is no secret
+
+
+async def signed_in(connection: Connection, _: BaseRouteHandler) -> None:
+    """A guard: only a signed-in user reaches the handler (401 for a stranger)."""
+    if not _asks_what_is_allowed(connection):
+        await user(connection)
+
+
+def member_of(group: str) -> Guard:
+    """A guard: only members of ``group`` in the permission model reach the handler (401 for a
+    stranger, 403 for anyone else)."""
+
+    async def guard(connection: Connection, _: BaseRouteHandler) -> None:
+        if _asks_what_is_allowed(connection):
+            return
+        principal = await user(connection)
+        platform = cast(Platform, connection.app.state.platform)
+        if not await platform.permissions.check("Group", group, "members", principal.id):
+            raise Forbidden(f"only members of the {group} group may do this")
+
+    return guard
+
+
+def secret_header(header: str, setting: str) -> Guard:
+    """A guard for a caller that proves itself with a shared secret (a web hook): ``header``
+    must hold the value of the service's setting ``setting``, compared in constant time (401
+    otherwise; 404 while the setting is empty, i.e. the hook is off)."""
+
+    async def guard(connection: Connection, _: BaseRouteHandler) -> None:
+        expected = getattr(connection.app.state.settings, setting) or ""
+        if not expected:
+            raise NotFound(f"this hook is off: {setting.upper()} is not set")
+        given = connection.headers.get(header) or ""
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise Unauthenticated(f"the {header} header is missing or wrong")
+
+    return guard

@@ -18,7 +18,7 @@ import dataclasses
 import time
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from arq import create_pool
@@ -32,6 +32,16 @@ from ticketing.shared.telemetry import Telemetry, carrier
 log = structlog.get_logger(__name__)
 
 
+class JobQueue(Protocol):
+    """Where a use case enqueues a job (``Jobs``; a list in the unit tier's fakes)."""
+
+    async def enqueue(
+        self, function: str, *args: Any, job_id: str, defer_until: datetime | None = None
+    ) -> bool:
+        """Enqueue once: False if a job with this id is already queued, running or recent."""
+        ...
+
+
 class Jobs:
     """An arq queue of one service: a Redis pool to enqueue on and a worker that runs the jobs.
 
@@ -43,7 +53,6 @@ class Jobs:
         redis_url: str,
         queue_name: str,
         functions: Sequence[Function],
-        context: dict[str, Any],
         *,
         max_tries: int = 10,
         poll_delay: float = 0.1,
@@ -51,7 +60,6 @@ class Jobs:
         self.settings = RedisSettings.from_dsn(redis_url)
         self.queue_name = queue_name
         self.functions = list(functions)
-        self.context = context
         self.max_tries = max_tries
         self.poll_delay = poll_delay
         self._pool: ArqRedis | None = None
@@ -64,7 +72,7 @@ class Jobs:
             raise RuntimeError("jobs not started")
         return self._pool
 
-    def attach(self, platform: Platform[Any]) -> Jobs:
+    def attach(self, platform: Platform) -> Jobs:
         """Start and stop with the platform; readiness then includes Redis."""
         platform.on_start(self.start)
         platform.on_stop(self.stop)
@@ -103,7 +111,7 @@ class Jobs:
             queue_name=self.queue_name,
             redis_pool=self.pool,
             handle_signals=False,  # the web server owns the process's signals
-            ctx=self.context,
+            ctx={},
             max_tries=self.max_tries,
             poll_delay=self.poll_delay,
             keep_result=60,

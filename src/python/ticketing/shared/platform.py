@@ -1,6 +1,7 @@
-"""What a running service is plugged into: its database, the event bus, the outbox, identity
-and permissions, its traces and metrics, all built from settings and the environment. Services
-get one ``Platform`` and nothing global.
+"""What a running service is plugged into: its database and the store over it, the event bus,
+the outbox, identity and permissions, the clock, its traces and metrics, all built from
+settings and the environment. A service builds one ``Platform`` in its ``app.py``; it is the
+``Context`` its use cases run in.
 """
 
 from __future__ import annotations
@@ -9,39 +10,36 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Generic, TypeVar
 
 import structlog
 from beanie import Document
-from pymongo.asynchronous.client_session import AsyncClientSession
 
-from ticketing.shared.events import Event
+from ticketing.shared.clock import Clock, SystemClock
 from ticketing.shared.identity import EmbeddedIdentity, IdentityPort
 from ticketing.shared.messaging import Bus
 from ticketing.shared.ory import KetoPermissions, KratosIdentity
 from ticketing.shared.outbox import Outbox
 from ticketing.shared.permissions import EmbeddedPermissions, PermissionPort
-from ticketing.shared.persistence import Database, VersionedDocument
+from ticketing.shared.persistence import Database
 from ticketing.shared.settings import ServiceSettings
+from ticketing.shared.store import MongoStore
 from ticketing.shared.telemetry import Telemetry
 
 log = structlog.get_logger(__name__)
 
 Check = Callable[[], Awaitable[object]]
-S = TypeVar("S", bound=ServiceSettings)
-T = TypeVar("T")
-V = TypeVar("V", bound=VersionedDocument)
 
 
-class Platform(Generic[S]):
+class Platform:
     def __init__(
         self,
         service: str,
-        settings: S,
+        settings: ServiceSettings,
         models: Sequence[type[Document]],
         *,
         identity: IdentityPort | None = None,
         permissions: PermissionPort | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.service = service
         self.settings = settings
@@ -64,6 +62,8 @@ class Platform(Generic[S]):
         self.identity = identity or build_identity(settings, self.db)
         self.permissions = permissions or build_permissions(settings, self.db)
         self.outbox = Outbox(self.db.client[self.db.name]["outbox"], self.bus, self.permissions)
+        self.store = MongoStore(self.db, self.outbox)
+        self.clock = clock or SystemClock()
         self.checks: dict[str, Check] = {"mongodb": self.db.ping, "rabbitmq": self.bus.ping}
         self.metrics.probe(self._observe_outbox)
         self._on_start: list[Check] = []
@@ -100,26 +100,6 @@ class Platform(Generic[S]):
 
         self.on_start(start)
         self.on_stop(stop)
-
-    async def commit(self, change: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-        """Write a change and what it causes (outbox rows, grants) in one transaction, then
-        deliver what it caused at once if the broker lets us; the relay retries otherwise."""
-        result = await self.db.atomically(change)
-        await self.outbox.flush_soon()
-        return result
-
-    async def save(self, document: V, announce: Callable[[V], Event | None]) -> None:
-        """Save a changed ``document`` by compare-and-set on its version (``StaleVersion`` if
-        another writer came first) and, in the same transaction, the event ``announce`` makes
-        of it as saved (its new version), if any; then deliver as ``commit`` does."""
-
-        async def write(session: AsyncClientSession) -> None:
-            await document.save_versioned(session)
-            event = announce(document)
-            if event is not None:
-                await self.outbox.add_event(event, session)
-
-        await self.commit(write)
 
     async def open_stores(self) -> None:
         """Connect the database and the identity and permission engines (no bus, no relay):

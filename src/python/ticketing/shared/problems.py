@@ -1,5 +1,6 @@
-"""Problem details (RFC 9457): how every error leaves a service, and how each service's
-OpenAPI document says which ones an operation can answer."""
+"""Problem details (RFC 9457): how every error leaves a service (domain errors, Litestar's own,
+a dependency that does not answer, a bug), and how each service's OpenAPI document says which
+ones an operation can answer."""
 
 from __future__ import annotations
 
@@ -7,15 +8,26 @@ from http import HTTPStatus
 from typing import Any
 
 import msgspec
-from litestar import Litestar
+import structlog
+from litestar import Litestar, Request, Response
 
 # Litestar's plugin that documents msgspec Structs; not exported, so imported from its module.
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Schema
 from litestar.openapi.spec.enums import OpenAPIType
-from litestar.plugins.problem_details import ProblemDetailsException
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
 from litestar.routes import HTTPRoute
+
+from ticketing.shared.errors import DomainError, InvalidInput, TooManyRequests
+from ticketing.shared.faults import is_transient
+
+log = structlog.get_logger(__name__)
 
 PROBLEM_TYPE = "https://ticketing.dev/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -56,6 +68,53 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in statuses
     }
+
+
+def _from_domain(exc: DomainError) -> ProblemDetailsException:
+    extra = dict(exc.extra)
+    if isinstance(exc, InvalidInput) and "field" in extra:  # the same shape as schema errors
+        extra["errors"] = [{"field": extra.pop("field"), "message": exc.detail, "source": "body"}]
+    result = problem(exc.status, exc.detail, exc.slug, **extra)
+    result.title = exc.title
+    if isinstance(exc, TooManyRequests):
+        result.headers = {"Retry-After": str(exc.retry_after)}
+    return result
+
+
+def _from_http(exc: HTTPException) -> ProblemDetailsException:
+    if isinstance(exc, ValidationException):
+        errors = [
+            {"field": e.get("key"), "message": e.get("message"), "source": e.get("source")}
+            for e in exc.extra or []
+            if isinstance(e, dict)
+        ]
+        return problem(400, "The request is not valid; see errors.", "validation", errors=errors)
+    result = problem(exc.status_code, str(exc.detail))
+    result.headers = exc.headers
+    return result
+
+
+def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if is_transient(exc):  # a dependency is down: say so, and when to try again
+        log.warning("dependency unavailable", path=request.url.path, error=repr(exc))
+        unavailable = problem(
+            503, "A service we depend on is unavailable; try again shortly.", "unavailable"
+        )
+        unavailable.headers = {"Retry-After": "5"}
+        return unavailable.to_response(request)
+    log.exception("unhandled error", path=request.url.path)
+    return problem(
+        500, "Something went wrong on our side; the request id identifies it."
+    ).to_response(request)
+
+
+def problem_details() -> ProblemDetailsPlugin:
+    """Litestar's plugin, rendering domain errors and Litestar's own as problem details."""
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={HTTPException: _from_http, DomainError: _from_domain}
+        )
+    )
 
 
 class StrictStructSchemaPlugin(StructSchemaPlugin):

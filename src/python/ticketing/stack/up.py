@@ -25,8 +25,10 @@ from pathlib import Path
 from types import FrameType
 
 from ticketing.shared.settings import PORTS, load, local_names
+from ticketing.stack import mail_catcher, stripe_standin
 from ticketing.stack.edge import Edge
 from ticketing.stack.edge_config import ROUTES, EdgeSettings
+from ticketing.stack.mail_catcher import MailCatcherProcess
 from ticketing.stack.processes import (
     SERVICES,
     RestartPolicy,
@@ -34,9 +36,7 @@ from ticketing.stack.processes import (
     Services,
 )
 from ticketing.stack.servers import EmbeddedMongo, free_port, missing_servers, python_env
-from ticketing.testing import mail_catcher, stripe_standin
-from ticketing.testing.mail_catcher import MailCatcherProcess
-from ticketing.testing.stripe_standin import StripeStandInProcess
+from ticketing.stack.stripe_standin import StripeStandInProcess
 
 
 class Stop(Exception):

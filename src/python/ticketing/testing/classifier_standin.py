@@ -11,7 +11,7 @@ from uuid import uuid4
 
 from litestar import Litestar, Request, Response, post
 
-from ticketing.testing.background import BackgroundServer, StandIn
+from ticketing.stack.background import BackgroundServer, StandIn
 
 
 class ClassifierStandIn(StandIn):

@@ -10,7 +10,7 @@ from typing import Any
 from litestar import Litestar, Request, Response, delete, get, put
 
 from ticketing.shared.permissions import MODEL, evaluate
-from ticketing.testing.background import BackgroundServer, StandIn
+from ticketing.stack.background import BackgroundServer, StandIn
 from ticketing.testing.kratos_flows import Json, error
 
 

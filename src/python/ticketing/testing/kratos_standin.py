@@ -18,7 +18,7 @@ from uuid import uuid4
 from litestar import Litestar, Request, Response, delete, get, post
 
 from ticketing.shared.identity import KRATOS_COOKIE
-from ticketing.testing.background import BackgroundServer, StandIn
+from ticketing.stack.background import BackgroundServer, StandIn
 from ticketing.testing.kratos_flows import (
     DUPLICATE,
     INVALID_CREDENTIALS,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
 
+from ticketing.stack import stripe_standin
 from ticketing.stack.processes import Services
-from ticketing.testing import stripe_standin
 from ticketing.testing.fixtures import env_from, isolation, remove_isolation
 from ticketing.testing.real_servers import Servers
 

@@ -13,8 +13,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ticketing.stack.mail_catcher import MailCatcher
 from ticketing.stack.servers import HOW_TO_START, REQUIRED, EmbeddedMongo, answers
-from ticketing.testing.mail_catcher import MailCatcher
 
 
 @dataclass(frozen=True)

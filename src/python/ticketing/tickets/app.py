@@ -6,7 +6,7 @@ from litestar import Litestar
 
 from ticketing.shared.platform import Platform
 from ticketing.shared.runner import serve
-from ticketing.shared.web import service_app
+from ticketing.shared.service_app import service_app
 from ticketing.tickets import events
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.routes import TicketsController

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import uuid4
 
 from beanie import DecimalAnnotation
@@ -22,11 +22,11 @@ class Ticket(VersionedDocument):
     title_version: int = 0
     # Orders already cancelled, so a cancellation that overtook its creation is remembered.
     released_order_ids: list[str] = Field(default_factory=list)
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    created_at: datetime  # from the injected clock (shared/clock.py)
 
     class Settings:
         name = "tickets"
-        # The sort orders of the listing (tickets.domain.SORT_KEYS), each with the id after it.
+        # The sort orders of the listing (tickets.listing.SORT_KEYS), each with the id after it.
         indexes = [
             IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)]),
             IndexModel([("price", ASCENDING), ("_id", ASCENDING)]),

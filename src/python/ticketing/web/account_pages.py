@@ -10,9 +10,9 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from ticketing.shared.web import ended_session_cookie
+from ticketing.shared.responses import ended_session_cookie
 from ticketing.web.api import Api, Profile, SessionInfo
-from ticketing.web.routes import ApiClient, Form, Me, Member, Visitor, page, submit
+from ticketing.web.pages import ApiClient, Form, Me, Member, Visitor, page, submit
 
 
 class CodeForm(msgspec.Struct):

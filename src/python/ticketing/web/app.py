@@ -28,13 +28,16 @@ from ticketing.shared import metrics
 from ticketing.shared.identity import SESSION_COOKIE
 from ticketing.shared.observe import observed
 from ticketing.shared.runner import serve
+from ticketing.shared.service_app import liveness
 from ticketing.shared.telemetry import Telemetry
-from ticketing.shared.web import liveness
 from ticketing.web.account_pages import CodePages, SettingsPages
 from ticketing.web.api import Api, ApiError, BackendDown, CurrentUser, User
+from ticketing.web.moderation_pages import ModerationPages
 from ticketing.web.order_pages import OrderPages
-from ticketing.web.routes import AccountPages, Member, ModerationPages, TicketPages
+from ticketing.web.pages import Member
 from ticketing.web.settings import WebSettings
+from ticketing.web.sign_in_pages import SignInPages
+from ticketing.web.ticket_pages import TicketPages
 
 log = structlog.get_logger(__name__)
 
@@ -158,7 +161,7 @@ def create_app(settings: WebSettings) -> Litestar:
             liveness("web"),
             readyz,
             metrics.endpoint(telemetry.metrics),
-            AccountPages,
+            SignInPages,
             TicketPages,
             OrderPages,
             ModerationPages,

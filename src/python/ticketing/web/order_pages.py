@@ -10,9 +10,9 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from ticketing.web import domain
+from ticketing.web import rules
 from ticketing.web.api import Api, ApiError, Order, Token
-from ticketing.web.routes import Form, Me, Member, Settings, StripeClient, page
+from ticketing.web.pages import Form, Me, Member, Settings, StripeClient, page
 from ticketing.web.settings import WebSettings
 
 
@@ -51,7 +51,7 @@ class OrderPages(Controller):
             card_token = data.token or await test_card_token(stripe, settings, data)
             body = {"order_id": order_id, "token": card_token}
             await me.api.call("POST", "/api/payments", me.token, json=body)
-        except domain.CardError as exc:
+        except rules.CardError as exc:
             return await order_page(order_id, me, settings, {exc.field: str(exc)}, 400)
         except ApiError as exc:
             if exc.status not in (400, 402):
@@ -62,13 +62,13 @@ class OrderPages(Controller):
 
 async def test_card_token(stripe: Api, settings: WebSettings, data: CardForm) -> str:
     """A card token from the Stripe stand-in's POST /v1/tokens (Stripe's endpoint and format)."""
-    fields = domain.card(data.number, data.expiry, data.cvc)
+    fields = rules.card(data.number, data.expiry, data.cvc)
     try:
         key = settings.stripe_publishable_key
         made = await stripe.call("POST", "/v1/tokens", key, Token, data=fields)
     except ApiError as exc:
         message = (exc.problem.get("error") or {}).get("message", "The card was refused.")
-        raise domain.CardError("number", message) from None
+        raise rules.CardError("number", message) from None
     assert made is not None
     return made.id
 
@@ -86,7 +86,7 @@ async def order_page(
         me.user,
         status_code,
         order=order,
-        seconds_left=domain.seconds_left(order),
+        seconds_left=rules.seconds_left(order),
         mine=order.user_id == me.user.id,
         card_form=settings.card_form,
         publishable_key=settings.stripe_publishable_key,

@@ -14,8 +14,8 @@ from ticketing.auth.app import create_app
 from ticketing.auth.codes import StoredCode
 from ticketing.auth.models import User
 from ticketing.auth.settings import AuthSettings
+from ticketing.stack.mail_catcher import MailCatcher
 from ticketing.testing.fixtures import running
-from ticketing.testing.mail_catcher import MailCatcher
 
 PASSWORD = "correct horse battery staple"
 ADA = "ada@example.com"

@@ -20,10 +20,10 @@ from ticketing.auth.app import create_app
 from ticketing.auth.codes import StoredCode
 from ticketing.auth.settings import AuthSettings
 from ticketing.shared.ory import KratosIdentity
+from ticketing.stack.mail_catcher import MailCatcher
 from ticketing.testing.fixtures import running
 from ticketing.testing.keto_standin import KetoStandIn
 from ticketing.testing.kratos_standin import KratosStandIn
-from ticketing.testing.mail_catcher import MailCatcher
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new secret phrase"

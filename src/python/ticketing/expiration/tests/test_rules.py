@@ -2,7 +2,7 @@
 
 import pytest
 
-from ticketing.expiration.domain import retry_delay
+from ticketing.expiration.rules import retry_delay
 
 
 @pytest.mark.parametrize(("attempt", "seconds"), [(1, 2), (2, 4), (4, 16), (5, 30), (900, 30)])

@@ -30,7 +30,7 @@ VERDICTS: list[type[events.Event]] = [events.TicketApproved, events.TicketReject
 @dataclass
 class World:
     client: httpx.AsyncClient
-    platform: Platform[ModerationSettings]
+    platform: Platform
     tickets_view: EventTap  # what the tickets service would receive
     isolated: dict[str, Any]
 

@@ -3,8 +3,8 @@
 import pytest
 
 from ticketing.moderation.classifier import judge, listed_word
-from ticketing.moderation.domain import announcement, retry_delay
 from ticketing.moderation.models import Case, CaseStatus
+from ticketing.moderation.rules import retry_delay, verdict_event
 from ticketing.moderation.settings import ModerationSettings
 from ticketing.shared import events
 
@@ -53,9 +53,9 @@ def case(status: CaseStatus, reason: str | None = None) -> Case:
 
 
 def test_a_decided_case_announces_its_verdict_on_the_screened_version() -> None:
-    approved = announcement(case(CaseStatus.APPROVED))
+    approved = verdict_event(case(CaseStatus.APPROVED))
     assert approved == events.TicketApproved(id="t-1", version=3, case_id="c-1")
-    rejected = announcement(case(CaseStatus.REJECTED, "a listed word"))
+    rejected = verdict_event(case(CaseStatus.REJECTED, "a listed word"))
     assert rejected == events.TicketRejected(
         id="t-1", version=3, case_id="c-1", reason="a listed word"
     )
@@ -63,7 +63,7 @@ def test_a_decided_case_announces_its_verdict_on_the_screened_version() -> None:
 
 @pytest.mark.parametrize("status", [CaseStatus.PENDING, CaseStatus.REVIEW])
 def test_an_open_case_announces_nothing(status: CaseStatus) -> None:
-    assert announcement(case(status)) is None
+    assert verdict_event(case(status)) is None
 
 
 @pytest.mark.parametrize(("attempt", "seconds"), [(1, 2), (3, 8), (5, 32), (6, 60), (99, 60)])

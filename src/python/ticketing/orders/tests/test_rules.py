@@ -5,8 +5,16 @@ from decimal import Decimal
 
 import pytest
 
-from ticketing.orders.domain import accepts_payment, check_orderable
 from ticketing.orders.models import Order, TicketReplica
+from ticketing.orders.rules import (
+    Payment,
+    cancelled_event,
+    check_orderable,
+    created_event,
+    must_cancel,
+    payment_outcome,
+)
+from ticketing.shared import events
 from ticketing.shared.errors import Conflict, Forbidden
 from ticketing.shared.events import OrderStatus, TicketStatus
 
@@ -22,29 +30,52 @@ def order(status: OrderStatus, expires_in: timedelta) -> Order:
         ticket_id="t-1",
         ticket_title="Gig",
         ticket_price=Decimal("10.00"),
+        seller_id="s-1",
         version=0,
     )
 
 
 @pytest.mark.parametrize(
-    ("status", "expires_in", "accepted"),
+    ("status", "expires_in", "outcome"),
     [
-        (OrderStatus.CREATED, timedelta(seconds=1), True),
-        (OrderStatus.CREATED, timedelta(0), False),  # the reservation has run out
-        (OrderStatus.CREATED, timedelta(seconds=-5), False),
-        (OrderStatus.CANCELLED, timedelta(minutes=5), False),
-        (OrderStatus.COMPLETE, timedelta(minutes=5), False),  # paid once already
+        (OrderStatus.CREATED, timedelta(seconds=1), Payment.COMPLETES),
+        (OrderStatus.CREATED, timedelta(0), Payment.TOO_LATE),  # the reservation has run out
+        (OrderStatus.CREATED, timedelta(seconds=-5), Payment.TOO_LATE),
+        (OrderStatus.CANCELLED, timedelta(minutes=5), Payment.MOOT),
+        (OrderStatus.COMPLETE, timedelta(minutes=5), Payment.MOOT),  # paid once already
     ],
 )
 def test_a_payment_completes_only_an_open_unexpired_order(
-    status: OrderStatus, expires_in: timedelta, accepted: bool
+    status: OrderStatus, expires_in: timedelta, outcome: Payment
 ) -> None:
-    assert accepts_payment(order(status, expires_in), NOW) is accepted
+    assert payment_outcome(order(status, expires_in), NOW) is outcome
+
+
+def test_a_created_order_is_cancelled_a_cancelled_one_stays_a_complete_one_cannot_be() -> None:
+    assert must_cancel(order(OrderStatus.CREATED, timedelta(minutes=5))) is True
+    assert must_cancel(order(OrderStatus.CANCELLED, timedelta(minutes=5))) is False
+    with pytest.raises(Conflict, match="completed order"):
+        must_cancel(order(OrderStatus.COMPLETE, timedelta(minutes=5)))
+
+
+def test_an_order_announces_its_ticket_and_seller_and_its_cancellation_the_ticket() -> None:
+    placed = order(OrderStatus.CREATED, timedelta(minutes=15))
+    created = created_event(placed)
+    assert created.ticket == events.OrderTicket(id="t-1", price=Decimal("10.00"), user_id="s-1")
+    assert (created.id, created.version, created.user_id) == ("o-1", 0, "u-1")
+    assert created.expires_at == NOW + timedelta(minutes=15)
+    assert cancelled_event(placed) == events.OrderCancelled(id="o-1", version=0, ticket_id="t-1")
 
 
 def ticket(status: TicketStatus, seller: str = "seller") -> TicketReplica:
     return TicketReplica.model_construct(
-        id="t-1", version=1, title="Gig", price=Decimal("10.00"), user_id=seller, status=status
+        id="t-1",
+        version=1,
+        source_version=1,
+        title="Gig",
+        price=Decimal("10.00"),
+        user_id=seller,
+        status=status,
     )
 
 

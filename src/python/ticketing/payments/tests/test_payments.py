@@ -1,5 +1,5 @@
 """Payments against real MongoDB-wire and RabbitMQ servers; Stripe is the stand-in that speaks
-Stripe's wire format (testing/stripe_standin.py), driven by the official client."""
+Stripe's wire format (stack/stripe_standin.py), driven by the official client."""
 
 import asyncio
 import contextlib
@@ -19,10 +19,10 @@ from ticketing.payments.settings import PaymentsSettings
 from ticketing.shared import events
 from ticketing.shared.permissions import RelationTuple
 from ticketing.shared.platform import Platform
+from ticketing.stack.stripe_standin import STANDIN_KEY, StripeStandIn
 from ticketing.testing.events import EventTap, inject
 from ticketing.testing.fixtures import eventually, in_status, running, sign_up
 from ticketing.testing.proxy import Outage
-from ticketing.testing.stripe_standin import STANDIN_KEY, StripeStandIn
 
 
 @dataclass

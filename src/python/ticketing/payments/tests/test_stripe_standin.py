@@ -1,4 +1,4 @@
-"""The Stripe stand-in (ticketing/testing/stripe_standin.py) speaks Stripe's wire format to
+"""The Stripe stand-in (ticketing/stack/stripe_standin.py) speaks Stripe's wire format to
 Stripe's official client, for every call payments makes, and keeps Stripe's idempotency."""
 
 import asyncio
@@ -12,7 +12,7 @@ import pytest
 import stripe
 
 from ticketing.stack.servers import free_port, python_env
-from ticketing.testing.stripe_standin import (
+from ticketing.stack.stripe_standin import (
     PUBLISHABLE_KEY,
     STANDIN_KEY,
     StripeStandIn,
@@ -131,7 +131,7 @@ async def test_twenty_concurrent_requests_with_one_key_create_one_intent(
 
 def test_it_runs_as_its_own_process_and_prints_its_url() -> None:
     port = free_port()
-    command = [sys.executable, "-m", "ticketing.testing.stripe_standin", "--port", str(port)]
+    command = [sys.executable, "-m", "ticketing.stack.stripe_standin", "--port", str(port)]
     process = subprocess.Popen(command, env=python_env(), stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None

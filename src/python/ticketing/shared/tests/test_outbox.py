@@ -155,10 +155,13 @@ async def test_a_burst_of_commits_is_delivered_by_the_requests_themselves(
     burst = [msgspec.structs.replace(EVENT, id=f"t{i}") for i in range(40)]
 
     async def commit(event: events.TicketCreated) -> None:
+        """What the store's commit does: a transaction, then delivery at once."""
+
         async def write(session: Any) -> None:
             await platform.outbox.add_event(event, session)
 
-        await platform.commit(write)
+        await platform.db.atomically(write)
+        await platform.outbox.flush_soon()
 
     try:
         await asyncio.gather(*(commit(event) for event in burst))

@@ -14,8 +14,8 @@ from litestar.params import JSONBody
 from ticketing.shared.errors import Conflict, InvalidInput
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
+from ticketing.shared.service_app import service_app
 from ticketing.shared.settings import ServiceSettings
-from ticketing.shared.web import service_app
 from ticketing.testing.fixtures import running
 
 

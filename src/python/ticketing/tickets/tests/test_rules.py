@@ -9,8 +9,8 @@ import pytest
 from bson import Decimal128
 
 from ticketing.shared.errors import InvalidInput
-from ticketing.tickets import domain
-from ticketing.tickets.domain import (
+from ticketing.tickets import listing
+from ticketing.tickets.rules import (
     PRICE_PATTERN,
     TITLE_MAX,
     TITLE_PATTERN,
@@ -18,7 +18,7 @@ from ticketing.tickets.domain import (
     checked_title,
 )
 
-Sort = domain.Sort
+Sort = listing.Sort
 
 
 def ticket() -> dict[str, Any]:
@@ -29,11 +29,11 @@ def ticket() -> dict[str, Any]:
 
 @pytest.mark.parametrize("sort", list(Sort))
 def test_a_cursor_round_trips_to_the_key_and_id_of_its_ticket(sort: Sort) -> None:
-    cursor = domain.encode_cursor(sort, ticket())
-    assert re.fullmatch(domain.CURSOR_PATTERN, cursor)  # what the OpenAPI document says
-    key, ticket_id = domain.decode_cursor(sort, cursor)
+    cursor = listing.encode_cursor(sort, ticket())
+    assert re.fullmatch(listing.CURSOR_PATTERN, cursor)  # what the OpenAPI document says
+    key, ticket_id = listing.decode_cursor(sort, cursor)
     assert ticket_id == "0a1b-2c"
-    field, _ = domain.SORT_KEYS[sort]
+    field, _ = listing.SORT_KEYS[sort]
     created = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert key == (created if field == "created_at" else Decimal128("12.50"))
 
@@ -41,26 +41,26 @@ def test_a_cursor_round_trips_to_the_key_and_id_of_its_ticket(sort: Sort) -> Non
 @pytest.mark.parametrize("cursor", ["", "12", "12.", ".t-1", "x.t-1", "1.T-1", "1" * 15 + ".a"])
 def test_a_cursor_not_of_the_documented_shape_is_refused(cursor: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        domain.decode_cursor(Sort.NEWEST, cursor)
+        listing.decode_cursor(Sort.NEWEST, cursor)
     assert raised.value.extra["field"] == "cursor"
 
 
 def test_the_page_after_a_key_breaks_ties_by_id_in_the_same_direction() -> None:
     five = Decimal128("5")
-    assert domain.page_filter(Sort.PRICE_DESC, (five, "t-9")) == {
+    assert listing.page_filter(Sort.PRICE_DESC, (five, "t-9")) == {
         "$or": [{"price": {"$lt": five}}, {"price": five, "_id": {"$lt": "t-9"}}]
     }
-    assert domain.page_filter(Sort.OLDEST, None) == {}
+    assert listing.page_filter(Sort.OLDEST, None) == {}
 
 
 def test_search_filters_escape_the_title_and_bound_the_price() -> None:
-    query = domain.search_filter("(gala", Decimal("1"), None)
+    query = listing.search_filter("(gala", Decimal("1"), None)
     assert query == {
         "title": {"$regex": r"\(gala", "$options": "i"},
         "price": {"$gte": Decimal128("1")},
     }
     with pytest.raises(InvalidInput, match="0 or more"):
-        domain.search_filter(None, None, Decimal("-1"))
+        listing.search_filter(None, None, Decimal("-1"))
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from litestar import Litestar, Request, Response, get
 
-from ticketing.testing.background import BackgroundServer
+from ticketing.stack.background import BackgroundServer
 from ticketing.web.api import Api, ApiError, BackendDown, CurrentUser
 
 

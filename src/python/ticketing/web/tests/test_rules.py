@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from ticketing.web import domain
+from ticketing.web import rules
 from ticketing.web.api import Order, OrderTicket, Ticket, User
 
 SELLER, BUYER = User("u-seller", "s@example.com"), User("u-buyer", "b@example.com")
@@ -40,40 +40,40 @@ def ticket(**fields: object) -> Ticket:
     ],
 )
 def test_reserve_says_why_not(fields: dict[str, object], visitor: User | None, reason: str) -> None:
-    assert domain.reserve(ticket(**fields), visitor) == domain.Action(False, reason)
+    assert rules.reserve(ticket(**fields), visitor) == rules.Action(False, reason)
 
 
 def test_an_approved_free_ticket_of_someone_else_can_be_reserved() -> None:
-    assert domain.reserve(ticket(), BUYER) == domain.Action(True)
+    assert rules.reserve(ticket(), BUYER) == rules.Action(True)
 
 
 def test_only_the_seller_edits_and_not_while_reserved() -> None:
-    assert domain.edit(ticket(), SELLER).allowed
-    assert not domain.edit(ticket(), BUYER).allowed
-    assert "reserved" in str(domain.edit(ticket(order_id="o-1"), SELLER).reason)
+    assert rules.edit(ticket(), SELLER).allowed
+    assert not rules.edit(ticket(), BUYER).allowed
+    assert "reserved" in str(rules.edit(ticket(order_id="o-1"), SELLER).reason)
 
 
 def test_seconds_left_counts_down_only_for_an_open_order() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     gig = OrderTicket("t", "Gig", Decimal(1))
     order = Order("o-1", "created", now + timedelta(seconds=90), gig, "u", 1)
-    assert domain.seconds_left(order, now) == 90
-    assert domain.seconds_left(order, now + timedelta(minutes=5)) == 0
+    assert rules.seconds_left(order, now) == 90
+    assert rules.seconds_left(order, now + timedelta(minutes=5)) == 0
     order.status = "complete"
-    assert domain.seconds_left(order, now) == 0
+    assert rules.seconds_left(order, now) == 0
 
 
 def test_field_errors_come_from_problem_details() -> None:
     problem = {"errors": [{"field": "title", "message": "title must not be empty"}]}
-    assert domain.field_errors(problem) == {"title": "title must not be empty"}
-    assert domain.field_errors({"field": "email", "detail": "taken"}) == {"email": "taken"}
-    assert domain.field_errors({"detail": "wrong email or password"}) == {
+    assert rules.field_errors(problem) == {"title": "title must not be empty"}
+    assert rules.field_errors({"field": "email", "detail": "taken"}) == {"email": "taken"}
+    assert rules.field_errors({"detail": "wrong email or password"}) == {
         "form": "wrong email or password"
     }
 
 
 def test_card_fields_in_stripes_format() -> None:
-    assert domain.card("4242 4242 4242 4242", "1/34", "123") == {
+    assert rules.card("4242 4242 4242 4242", "1/34", "123") == {
         "card[number]": "4242424242424242",
         "card[exp_month]": "1",
         "card[exp_year]": "2034",
@@ -92,6 +92,6 @@ def test_card_fields_in_stripes_format() -> None:
     ],
 )
 def test_bad_card_fields_name_the_field(number: str, expiry: str, cvc: str, field: str) -> None:
-    with pytest.raises(domain.CardError) as raised:
-        domain.card(number, expiry, cvc)
+    with pytest.raises(rules.CardError) as raised:
+        rules.card(number, expiry, cvc)
     assert raised.value.field == field

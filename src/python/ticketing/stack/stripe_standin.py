@@ -14,7 +14,7 @@ Stripe's ``idempotency_error``).
   ``capture_method=manual``, else ``succeeded``); ``GET /v1/payment_intents[/{id}]``;
   ``POST /v1/payment_intents/{id}/capture`` (``succeeded``) and ``/cancel`` (``canceled``).
 
-Run it as its own process: ``python -m ticketing.testing.stripe_standin --port 12111``
+Run it as its own process: ``python -m ticketing.stack.stripe_standin --port 12111``
 (it prints its URL); it accepts the API key ``STANDIN_KEY``, and ``PUBLISHABLE_KEY`` for
 tokens only. State lives in memory.
 """
@@ -32,9 +32,9 @@ import uvicorn
 from litestar import Litestar, Request, Response, get, post
 from litestar.params import FromPath
 
+from ticketing.stack.background import BackgroundServer, StandIn
 from ticketing.stack.servers import ChildServer
-from ticketing.testing.background import BackgroundServer, StandIn
-from ticketing.testing.stripe_wire import (
+from ticketing.stack.stripe_wire import (
     DECLINED,
     TEST_TOKENS,
     Json,
@@ -235,7 +235,7 @@ class StripeStandIn(StandIn):
 
 @dataclass
 class StripeStandInProcess(ChildServer):
-    """The stand-in as its own process (``python -m ticketing.testing.stripe_standin``)."""
+    """The stand-in as its own process (``python -m ticketing.stack.stripe_standin``)."""
 
     TITLE: ClassVar[str] = "Stripe stand-in"
 
@@ -244,7 +244,7 @@ class StripeStandInProcess(ChildServer):
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "ticketing.testing.stripe_standin", "--port", str(self.port)]
+        return [sys.executable, "-m", "ticketing.stack.stripe_standin", "--port", str(self.port)]
 
 
 def configuration(url: str) -> dict[str, str]:

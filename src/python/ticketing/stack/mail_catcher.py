@@ -1,7 +1,7 @@
 """A mail catcher for the dev profile and the tests: an SMTP server (aiosmtpd) that keeps
 every message it receives in memory, and a small HTTP page where a developer reads them.
 
-    python -m ticketing.testing.mail_catcher --smtp-port 1025 --http-port 1080
+    python -m ticketing.stack.mail_catcher --smtp-port 1025 --http-port 1080
 
 ``stack:up`` starts one and prints where its page is; the tests start one in their own
 process (``MailCatcher``) and read the codes from it.
@@ -141,7 +141,7 @@ class MailCatcherProcess(ChildServer):
         return [
             sys.executable,
             "-m",
-            "ticketing.testing.mail_catcher",
+            "ticketing.stack.mail_catcher",
             "--smtp-port",
             str(self.smtp_port),
             "--http-port",

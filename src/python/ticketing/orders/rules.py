@@ -1,0 +1,86 @@
+"""Order rules as plain functions over plain values: who may order a ticket, what an order
+becomes when it is cancelled or paid for, and the events it announces."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import Enum
+
+from ticketing.orders.models import Order, TicketReplica
+from ticketing.shared import events
+from ticketing.shared.errors import Conflict, Forbidden
+from ticketing.shared.events import OrderStatus, TicketStatus
+
+
+def check_orderable(ticket: TicketReplica, buyer_id: str) -> None:
+    """A ticket can be ordered by anyone but its seller, once moderation approved it. (Whether
+    another order holds it is the database's to say: see ``Order``'s unique index.)"""
+    if ticket.user_id == buyer_id:
+        raise Forbidden("you cannot order your own ticket")
+    if ticket.status != TicketStatus.APPROVED:
+        reason = "it is still being screened by moderation"
+        if ticket.status == TicketStatus.REJECTED:
+            reason = "moderation rejected it"
+        raise Conflict(f"the ticket cannot be ordered: {reason}", ticket_status=ticket.status)
+
+
+def reservation(ticket: TicketReplica, buyer_id: str, now: datetime, window: timedelta) -> Order:
+    """The order that reserves ``ticket`` for ``buyer_id`` until ``now + window``."""
+    check_orderable(ticket, buyer_id)
+    return Order(
+        user_id=buyer_id,
+        expires_at=now + window,
+        ticket_id=ticket.id,
+        ticket_title=ticket.title,
+        ticket_price=ticket.price,
+        seller_id=ticket.user_id,
+        created_at=now,
+    )
+
+
+def must_cancel(order: Order) -> bool:
+    """Whether cancelling ``order`` changes it: a created order is cancelled, a cancelled one
+    stays as it is, and a complete one cannot be (``Conflict``)."""
+    if order.status == OrderStatus.COMPLETE:
+        raise Conflict("a completed order cannot be cancelled")
+    return order.status == OrderStatus.CREATED
+
+
+class Payment(Enum):
+    """What an authorised payment does to its order."""
+
+    COMPLETES = "completes"  # created, and its reservation still holds
+    TOO_LATE = "too_late"  # created, but the reservation has run out: cancel it
+    MOOT = "moot"  # cancelled (payments releases the card) or complete already
+
+
+def payment_outcome(order: Order, now: datetime) -> Payment:
+    if order.status != OrderStatus.CREATED:
+        return Payment.MOOT
+    return Payment.COMPLETES if order.expires_at > now else Payment.TOO_LATE
+
+
+def replica_of(event: events.TicketCreated) -> TicketReplica:
+    """The replica of a ticket as its creation announced it."""
+    return TicketReplica(
+        id=event.id,
+        source_version=event.version,
+        title=event.title,
+        price=event.price,
+        user_id=event.user_id,
+        status=event.status,
+    )
+
+
+def created_event(order: Order) -> events.OrderCreated:
+    seller = order.seller_id or ""  # always kept on orders placed since it is
+    ticket = events.OrderTicket(id=order.ticket_id, price=order.ticket_price, user_id=seller)
+    return events.from_attributes(events.OrderCreated, order, ticket=ticket)
+
+
+def cancelled_event(order: Order) -> events.OrderCancelled:
+    return events.from_attributes(events.OrderCancelled, order)
+
+
+def completed_event(order: Order) -> events.OrderCompleted:
+    return events.from_attributes(events.OrderCompleted, order)

@@ -1,0 +1,157 @@
+"""The orders use cases on in-memory fakes: placing, cancelling, expiring and completing,
+including the interleavings the database's compare-and-set decides. No server starts here."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from ticketing.orders import use_cases
+from ticketing.orders.models import Order, TicketReplica
+from ticketing.shared import events
+from ticketing.shared.errors import Conflict, Forbidden, NotFound
+from ticketing.shared.events import OrderStatus, TicketStatus
+from ticketing.shared.messaging import RetryLater
+from ticketing.shared.permissions import RelationTuple
+from ticketing.testing.fakes import FakeContext, offline
+
+WINDOW = timedelta(minutes=15)
+
+
+@pytest.fixture
+async def ctx() -> FakeContext:
+    await offline(Order, TicketReplica)
+    ctx = FakeContext()
+    ctx.store.add(
+        TicketReplica(
+            id="t1",
+            title="Gig",
+            price=Decimal("20.00"),
+            user_id="seller",
+            status=TicketStatus.APPROVED,
+        )
+    )
+    return ctx
+
+
+async def test_placing_reserves_for_the_window_announces_it_and_makes_the_buyer_its_owner(
+    ctx: FakeContext,
+) -> None:
+    order = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    assert (order.status, order.expires_at) == (OrderStatus.CREATED, ctx.clock.now() + WINDOW)
+    [created] = ctx.store.published(events.OrderCreated)
+    assert (created.id, created.ticket.id, created.ticket.user_id) == (order.id, "t1", "seller")
+    assert RelationTuple("Order", order.id, "owners", "buyer") in ctx.permissions.tuples
+    assert RelationTuple("Order", order.id, "parents", "t1") in ctx.permissions.tuples
+
+
+async def test_a_second_order_for_a_held_ticket_is_refused_and_changes_nothing(
+    ctx: FakeContext,
+) -> None:
+    await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    with pytest.raises(Conflict, match="reserved by another order"):
+        await use_cases.place(ctx, "other", "t1", WINDOW)
+    assert len(await ctx.store.find(Order)) == 1
+    assert len(ctx.store.published(events.OrderCreated)) == 1
+
+
+async def test_an_unknown_ticket_is_not_found_and_the_seller_cannot_buy_it(
+    ctx: FakeContext,
+) -> None:
+    with pytest.raises(NotFound):
+        await use_cases.place(ctx, "buyer", "nope", WINDOW)
+    with pytest.raises(Forbidden):
+        await use_cases.place(ctx, "seller", "t1", WINDOW)
+    assert ctx.store.commits == 0
+
+
+async def test_cancelling_frees_the_ticket_for_the_next_buyer_once(ctx: FakeContext) -> None:
+    order = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    await use_cases.cancel(ctx, order)
+    await use_cases.cancel(ctx, order)  # nothing more
+    assert [e.version for e in ctx.store.published(events.OrderCancelled)] == [1]
+    again = await use_cases.place(ctx, "other", "t1", WINDOW)
+    assert again.status == OrderStatus.CREATED
+
+
+async def test_only_who_the_model_allows_reads_or_cancels_an_order(ctx: FakeContext) -> None:
+    order = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    ctx.grant(RelationTuple("Ticket", "t1", "owners", "seller"))
+    assert (await use_cases.get(ctx, "seller", order.id, "view")).id == order.id
+    with pytest.raises(Forbidden):
+        await use_cases.get(ctx, "seller", order.id, "edit")
+    with pytest.raises(Forbidden):
+        await use_cases.get(ctx, "stranger", order.id, "view")
+
+
+async def test_a_payment_in_time_completes_the_order_and_a_duplicate_changes_nothing(
+    ctx: FakeContext,
+) -> None:
+    order = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    paid = events.PaymentAuthorized(id="p1", version=0, order_id=order.id)
+    await use_cases.complete(ctx, paid)
+    await use_cases.complete(ctx, paid)
+    [completed] = ctx.store.published(events.OrderCompleted)
+    assert (completed.id, completed.version, completed.payment_id) == (order.id, 1, "p1")
+    with pytest.raises(Conflict):
+        await use_cases.cancel(ctx, await use_cases.get(ctx, "buyer", order.id, "edit"))
+
+
+async def test_a_payment_after_the_window_cancels_the_order_instead(ctx: FakeContext) -> None:
+    order = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    ctx.clock.move(WINDOW)
+    await use_cases.complete(ctx, events.PaymentAuthorized(id="p1", version=0, order_id=order.id))
+    assert ctx.store.published(events.OrderCompleted) == []
+    assert len(ctx.store.published(events.OrderCancelled)) == 1
+
+
+async def test_expiry_of_a_paid_order_changes_nothing(ctx: FakeContext) -> None:
+    order = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    await use_cases.complete(ctx, events.PaymentAuthorized(id="p1", version=0, order_id=order.id))
+    await use_cases.expire(ctx, events.ExpirationComplete(id=order.id, version=0))
+    assert ctx.store.published(events.OrderCancelled) == []
+
+
+async def test_payment_for_an_order_not_replicated_yet_waits(ctx: FakeContext) -> None:
+    with pytest.raises(RetryLater):
+        await use_cases.complete(ctx, events.PaymentAuthorized(id="p", version=0, order_id="o?"))
+
+
+async def test_when_the_buyer_cancels_while_payment_completes_exactly_one_wins(
+    ctx: FakeContext,
+) -> None:
+    """The buyer's cancel read the order as created; a payment completes it before the
+    cancel's compare-and-set: the cancel looks again and refuses, nothing is announced twice."""
+    order = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    read_by_the_buyer = await use_cases.get(ctx, "buyer", order.id, "edit")
+    await use_cases.complete(ctx, events.PaymentAuthorized(id="p1", version=0, order_id=order.id))
+    with pytest.raises(Conflict, match="completed order"):
+        await use_cases.cancel(ctx, read_by_the_buyer)
+    assert ctx.store.published(events.OrderCancelled) == []
+    assert len(ctx.store.published(events.OrderCompleted)) == 1
+
+
+async def test_when_expiry_wins_the_race_a_late_payment_completes_nothing(
+    ctx: FakeContext,
+) -> None:
+    order = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    read_by_expiry = await use_cases.get(ctx, "buyer", order.id, "edit")
+    await use_cases.cancel(ctx, read_by_expiry, "expired")
+    await use_cases.complete(ctx, events.PaymentAuthorized(id="p1", version=0, order_id=order.id))
+    assert ctx.store.published(events.OrderCompleted) == []
+
+
+async def test_ticket_updates_apply_in_version_order(ctx: FakeContext) -> None:
+    def update(version: int, price: str) -> events.TicketUpdated:
+        return events.TicketUpdated(
+            id="t1", version=version, title=f"v{version}", price=Decimal(price), user_id="seller"
+        )
+
+    with pytest.raises(RetryLater):
+        await use_cases.update_ticket(ctx, update(2, "30"))  # ahead of version 1
+    await use_cases.update_ticket(ctx, update(1, "25"))
+    await use_cases.update_ticket(ctx, update(2, "30"))
+    await use_cases.update_ticket(ctx, update(1, "25"))  # a late duplicate
+    replica = await ctx.store.get(TicketReplica, "t1")
+    assert replica is not None
+    assert (replica.source_version, replica.title, replica.price) == (2, "v2", Decimal("30"))

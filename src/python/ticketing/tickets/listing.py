@@ -1,0 +1,141 @@
+"""The public list of tickets and one ticket's page: reads straight from the database, only
+the fields an answer or a cursor needs, without building documents (bench:edge measures
+them). Keyset pagination: a page stays the same while tickets are added before it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from bson import Decimal128
+
+from ticketing.shared.errors import InvalidInput, NotFound
+from ticketing.tickets.models import Ticket
+
+SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
+
+# Stored documents as the driver returns them: Beanie's encoding (``_id``, Decimal128 prices).
+READ_FIELDS = [
+    "title",
+    "price",
+    "user_id",
+    "order_id",
+    "status",
+    "status_reason",
+    "version",
+    "created_at",
+]
+
+
+async def read(ticket_id: str) -> dict[str, Any]:
+    """The stored ticket ``ticket_id`` (READ_FIELDS), or NotFound."""
+    stored = await Ticket.get_pymongo_collection().find_one({"_id": ticket_id}, READ_FIELDS)
+    if stored is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    return stored
+
+
+class Sort(StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+
+
+# Each order is a key and the id after it, so that pages never overlap or skip a ticket.
+SORT_KEYS = {
+    Sort.NEWEST: ("created_at", -1),
+    Sort.OLDEST: ("created_at", 1),
+    Sort.PRICE_ASC: ("price", 1),
+    Sort.PRICE_DESC: ("price", -1),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    results: list[dict[str, Any]]  # stored tickets, as ``read`` returns them
+    next: str | None  # the cursor of the next page, None on the last
+
+
+# A cursor is the last ticket's sort key and id: "<key>.<id>", the key in whole milliseconds
+# (date orders) or cents (price orders). Any string of this shape names a place in the order,
+# so the OpenAPI pattern says exactly which cursors are valid.
+CURSOR_PATTERN = "^[0-9]{1,14}\\.[0-9a-f-]{1,36}$"
+_CURSOR = re.compile(CURSOR_PATTERN.removeprefix("^").removesuffix("$"))
+
+
+def encode_cursor(sort: Sort, ticket: dict[str, Any]) -> str:
+    """The cursor after ``ticket``, a stored ticket as ``read`` returns it."""
+    field, _ = SORT_KEYS[sort]
+    if field == "created_at":
+        key = int(ticket["created_at"].replace(tzinfo=UTC).timestamp() * 1000)
+    else:
+        key = int(ticket["price"].to_decimal() * 100)
+    return f"{key}.{ticket['_id']}"
+
+
+def decode_cursor(sort: Sort, cursor: str) -> tuple[datetime | Decimal128, str]:
+    if not _CURSOR.fullmatch(cursor):
+        raise InvalidInput("cursor must be the `next` of a page", field="cursor")
+    key, ticket_id = cursor.split(".", 1)
+    field, _ = SORT_KEYS[sort]
+    if field == "created_at":
+        return datetime.fromtimestamp(int(key) / 1000, UTC), ticket_id
+    return Decimal128((Decimal(int(key)) / 100).quantize(Decimal("0.01"))), ticket_id
+
+
+def page_filter(sort: Sort, after: tuple[datetime | Decimal128, str] | None) -> dict[str, Any]:
+    """What comes after ``after`` (key, id) in ``sort`` order: keyset pagination, so a page
+    stays the same while tickets are added before it."""
+    if after is None:
+        return {}
+    field, direction = SORT_KEYS[sort]
+    beyond = "$gt" if direction == 1 else "$lt"
+    key, ticket_id = after
+    return {"$or": [{field: {beyond: key}}, {field: key, "_id": {beyond: ticket_id}}]}
+
+
+def search_filter(
+    title: str | None, min_price: Decimal | None, max_price: Decimal | None
+) -> dict[str, Any]:
+    query: dict[str, Any] = {}
+    if title:
+        if len(title) > SEARCH_MAX:
+            raise InvalidInput(f"title must be at most {SEARCH_MAX} characters", field="title")
+        query["title"] = {"$regex": re.escape(title), "$options": "i"}
+    for name, bound in (("min_price", min_price), ("max_price", max_price)):
+        if bound is not None and not (bound.is_finite() and bound >= 0):
+            raise InvalidInput(f"{name} must be a number, 0 or more", field=name)
+    bounds = {"$gte": min_price, "$lte": max_price}
+    price = {op: Decimal128(str(v)) for op, v in bounds.items() if v is not None}
+    if price:
+        query["price"] = price
+    return query
+
+
+async def search(
+    title: str | None,
+    sort: Sort = Sort.NEWEST,
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+    offset: int = 0,
+) -> Page:
+    after = decode_cursor(sort, cursor) if cursor else None
+    query = {**search_filter(title, min_price, max_price)}
+    keyset = page_filter(sort, after)
+    query = {"$and": [query, keyset]} if query and keyset else query or keyset
+    field, direction = SORT_KEYS[sort]
+    order = [(field, direction), ("_id", direction)]
+    stored = (
+        await Ticket.get_pymongo_collection()
+        .find(query, READ_FIELDS, sort=order, skip=offset, limit=limit + 1)
+        .to_list()
+    )
+    more = len(stored) > limit
+    return Page(stored[:limit], encode_cursor(sort, stored[limit - 1]) if more else None)
