@@ -51,10 +51,9 @@ class Market:
         await self.platform.permissions.write(
             [RelationTuple("Ticket", ticket_id, "owners", seller.id)]
         )
-        created = events.TicketCreated(
-            id=ticket_id, version=0, title="Gig", price=Decimal("20.00"), user_id=seller.id
-        )
-        approved = events.TicketApproved(id=ticket_id, version=0, case_id="c")
+        listed = {"id": ticket_id, "title": "Gig", "price": Decimal("20.00"), "user_id": seller.id}
+        created = events.TicketCreated(version=0, **listed)
+        approved = events.TicketUpdated(version=1, status=events.TicketStatus.APPROVED, **listed)
         await inject(self.isolated, created, approved)
         await eventually(lambda: _approved(ticket_id))
         response = await self.orders.post(
