@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import httpx
+import msgspec
 
 from ticketing.orders.app import create_app as orders_app
 from ticketing.orders.models import Order, TicketReplica
@@ -51,9 +52,13 @@ class Market:
         await self.platform.permissions.write(
             [RelationTuple("Ticket", ticket_id, "owners", seller.id)]
         )
-        listed = {"id": ticket_id, "title": "Gig", "price": Decimal("20.00"), "user_id": seller.id}
-        created = events.TicketCreated(version=0, **listed)
-        approved = events.TicketUpdated(version=1, status=events.TicketStatus.APPROVED, **listed)
+        created = events.TicketCreated(
+            id=ticket_id, version=0, title="Gig", price=Decimal("20.00"), user_id=seller.id
+        )
+        approved = events.TicketUpdated(
+            **msgspec.structs.asdict(created)
+            | {"version": 1, "status": events.TicketStatus.APPROVED}
+        )
         await inject(self.isolated, created, approved)
         await eventually(lambda: _approved(ticket_id))
         response = await self.orders.post(
