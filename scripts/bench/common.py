@@ -24,6 +24,7 @@ from uuid import uuid4
 import httpx
 
 from ticketing.stack.processes import ServiceProcess, Services
+from ticketing.stack.story import listing
 from ticketing.testing.fixtures import env_from, isolation, remove_isolation
 from ticketing.testing.real_servers import Servers, real_servers
 
@@ -178,8 +179,6 @@ async def signed_up(client: httpx.AsyncClient) -> dict[str, str]:
 
 
 async def listed(client: httpx.AsyncClient, seller: dict[str, str], title: str) -> str:
-    response = await client.post(
-        "/api/tickets", json={"title": title, "price": "10.00"}, headers=seller
-    )
+    response = await client.post("/api/tickets", json=listing(title, "10.00"), headers=seller)
     assert response.status_code == 201, response.text
     return str(response.json()["id"])

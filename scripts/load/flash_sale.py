@@ -52,7 +52,7 @@ async def sign_up(client: httpx.AsyncClient, role: str, turns: asyncio.Semaphore
 
 
 async def approved_ticket(client: httpx.AsyncClient, seller: str) -> str:
-    body = {"title": f"Flash sale {uuid4().hex[:6]}", "price": "99.00"}
+    body = story.listing(f"Flash sale {uuid4().hex[:6]}", "99.00")
     auth = {"Authorization": f"Bearer {seller}"}
     listed = await send(client, "POST", "/api/tickets", json=body, headers=auth)
     if listed.status_code != 201:

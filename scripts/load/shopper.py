@@ -118,7 +118,7 @@ class Shopper(HttpUser):
         self.sold += 1
         title = f"{random.choice(WORDS)} {self.run_id} #{self.sold}"
         price = f"{random.randint(10, 150)}.{random.choice(('00', '50'))}"
-        self.call("POST", "/api/tickets", "sell", 201, json={"title": title, "price": price})
+        self.call("POST", "/api/tickets", "sell", 201, json=story.listing(title, price))
 
     @task(3)
     def buy(self) -> None:

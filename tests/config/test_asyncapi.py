@@ -33,12 +33,25 @@ APPS: dict[str, Callable[[], Litestar]] = {
 EXPECTED = {
     "auth": (set(), set()),
     "tickets": (
-        {"ticket.created", "ticket.updated"},
-        {"order.created", "order.cancelled", "ticket.approved", "ticket.rejected"},
+        {"ticket.created", "ticket.updated", "ticket.sold", "ticket.admitted"},
+        {
+            "order.created",
+            "order.cancelled",
+            "order.completed",
+            "ticket.approved",
+            "ticket.rejected",
+        },
     ),
     "orders": (
         {"order.created", "order.cancelled", "order.completed"},
-        {"ticket.created", "ticket.updated", "expiration.complete", "payment.authorized"},
+        {
+            "ticket.created",
+            "ticket.updated",
+            "ticket.sold",
+            "ticket.admitted",
+            "expiration.complete",
+            "payment.authorized",
+        },
     ),
     "payments": (
         {"payment.authorized"},

@@ -67,6 +67,7 @@ from ticketing.stack.stripe_standin import STANDIN_KEY, StripeStandInProcess
 from ticketing.testing.fixtures import remove_isolation
 from ticketing.testing.keto_standin import KetoStandIn
 from ticketing.testing.kratos_standin import KratosStandIn
+from ticketing.tickets.codes import CodeKeys
 
 DOCKERFILE = ROOT / "deploy/docker/Dockerfile"
 T = TypeVar("T")
@@ -188,6 +189,7 @@ def secrets(rabbitmq_url: str, redis_url: str) -> dict[str, dict[str, str]]:
         "redisUrl": with_host(redis_url, REDIS_HOST),
         "kratosWebhookSecret": uuid4().hex,
         "stripeApiKey": STANDIN_KEY,
+        "ticketCodeKeys": CodeKeys.generate("production-shape"),
         "webCsrfSecret": uuid4().hex + uuid4().hex,
     }
     store: dict[str, dict[str, str]] = {}

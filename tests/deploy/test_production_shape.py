@@ -25,6 +25,7 @@ from deploy.helm.chart import by_service, render, services
 from deploy.kube_env import Pod, entrypoint, expand, pods, resolve_env, rewrite_hosts, url_hosts
 from deploy.production_shape import DOCKERFILE, LoopbackCluster, loopback_cluster
 from ticketing.shared.identity import SESSION_COOKIE
+from ticketing.stack.story import listing
 from ticketing.stack.stripe_standin import PUBLISHABLE_KEY
 from ticketing.testing.polling import poll_until
 
@@ -163,7 +164,7 @@ def _story(cluster: LoopbackCluster) -> None:
     assert "secure" in cookie.lower(), cookie
 
     title = f"Night at the Opera {uuid4().hex[:6]}"
-    listed = seller.call("POST", "tickets", "/api/tickets", json={"title": title, "price": "45"})
+    listed = seller.call("POST", "tickets", "/api/tickets", json=listing(title, "45"))
     assert listed.status_code == 201, listed.text
     ticket = listed.json()
     assert ticket["status"] == "waiting_moderation"

@@ -81,7 +81,14 @@ async def test_payments_as_a_process_authorises_and_captures_through_the_stripe_
             assert (held.status, held.amount) == ("requires_capture", 1234)
 
             await inject(
-                isolated, events.OrderCompleted(id=order_id, version=1, payment_id=payment["id"])
+                isolated,
+                events.OrderCompleted(
+                    id=order_id,
+                    version=1,
+                    payment_id=payment["id"],
+                    ticket_id="t1",
+                    user_id="buyer",
+                ),
             )
 
             async def captured() -> bool:

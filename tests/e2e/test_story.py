@@ -6,6 +6,8 @@ format) and no content classifier (moderation screens with its word list only).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -16,7 +18,10 @@ import httpx
 import pytest
 import stripe
 
+from ticketing.stack.servers import python_env
+from ticketing.stack.story import listing
 from ticketing.stack.stripe_standin import STANDIN_KEY
+from ticketing.testing.platform import RunningPlatform
 from ticketing.testing.polling import poll_until
 
 T = TypeVar("T")
@@ -42,9 +47,7 @@ class User:
         return httpx.request(method, url, headers=self.headers, timeout=30, **kwargs)
 
     def list_ticket(self, title: str, price: str = "45.00") -> dict[str, Any]:
-        response = self.call(
-            "POST", "tickets", "/api/tickets", json={"title": title, "price": price}
-        )
+        response = self.call("POST", "tickets", "/api/tickets", json=listing(title, price))
         assert response.status_code == 201, response.text
         ticket = response.json()
         assert ticket["status"] == "waiting_moderation"
@@ -63,6 +66,17 @@ class User:
             return None if waiting or response.status_code == 404 else response
 
         return poll_until(attempt)
+
+    def holds(self, ticket_id: str) -> dict[str, Any] | None:
+        """The ticket, once it is this user's (under their tickets)."""
+        mine = self.call("GET", "tickets", "/api/tickets/mine").json()
+        return next((t for t in mine if t["id"] == ticket_id), None)
+
+    def code(self, ticket_id: str) -> httpx.Response:
+        return self.call("GET", "tickets", f"/api/tickets/{ticket_id}/code")
+
+    def scan(self, code: str) -> httpx.Response:
+        return self.call("POST", "tickets", "/api/tickets/admissions", json={"code": code})
 
     def released(self, ticket_id: str) -> dict[str, Any] | None:
         ticket = self.call("GET", "tickets", f"/api/tickets/{ticket_id}").json()
@@ -129,17 +143,96 @@ def test_seller_lists_buyer_finds_orders_and_pays(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
     )
     assert again.status_code == 409
-    reserved = seller.call("GET", "tickets", f"/api/tickets/{ticket['id']}").json()
-    assert reserved["order_id"] == order["id"]
+    sold = poll_until(lambda: buyer.holds(ticket["id"]))
+    assert (sold["status"], sold["order_id"]) == ("sold", None)
     edit = seller.call(
         "PUT", "tickets", f"/api/tickets/{ticket['id']}", json={"title": "x", "price": "1"}
     )
-    assert edit.status_code == 409
+    assert edit.status_code == 403  # the seller no longer holds it
+    assert seller.call("GET", "tickets", "/api/tickets/mine").json() == []
     assert seller.call("GET", "orders", f"/api/orders/{order['id']}").status_code == 200
     assert [o["id"] for o in buyer.call("GET", "orders", "/api/orders").json()] == [order["id"]]
     assert seller.call("GET", "orders", "/api/orders").json() == []
     receipt = seller.call("GET", "payments", f"/api/payments/{payment.json()['id']}")
-    assert receipt.status_code == 200  # the ticket's owner may see the payment
+    assert receipt.status_code == 200  # the seller may see the payment
+
+
+def bought(seller: User, buyer: User, stripe_url: str, title: str) -> dict[str, Any]:
+    """A ticket of the seller's that the buyer ordered and paid for, once it is theirs."""
+    ticket = seller.list_ticket(title)
+    order = buyer.order(ticket["id"]).json()
+    body = {"order_id": order["id"], "token": card_token(stripe_url)}
+    poll_until(
+        lambda: buyer.call("POST", "payments", "/api/payments", json=body).is_success or None
+    )
+    return poll_until(lambda: buyer.holds(ticket["id"]))
+
+
+def door_staff(services: dict[str, str], platform: RunningPlatform) -> User:
+    """A user granted the door group with the admin command, as an operator would."""
+    staff = User(services, "door")
+    grant = [sys.executable, "-m", "ticketing.auth.admin", "grant", staff.email, "--group", "door"]
+    env = {**python_env(), **platform.env}
+    subprocess.run(grant, env=env, check=True, capture_output=True, timeout=60)
+    return staff
+
+
+def test_the_buyer_gets_in_once_with_their_code_and_the_sellers_is_void(
+    services: dict[str, str],
+    platform: RunningPlatform,
+    seller: User,
+    buyer: User,
+    stripe_url: str,
+) -> None:
+    listed = seller.list_ticket(f"Quartet night {uuid4().hex[:6]}")
+    sellers_code = seller.code(listed["id"]).json()["code"]
+    order = buyer.order(listed["id"]).json()
+    body = {"order_id": order["id"], "token": card_token(stripe_url)}
+    poll_until(
+        lambda: buyer.call("POST", "payments", "/api/payments", json=body).is_success or None
+    )
+    poll_until(lambda: buyer.holds(listed["id"]))
+    staff = door_staff(services, platform)
+    assert buyer.scan(sellers_code).status_code == 403  # not door staff
+    void = staff.scan(sellers_code)
+    assert (void.status_code, void.json()["rule"]) == (409, "void-code")
+    assert seller.code(listed["id"]).status_code == 403
+    buyers_code = buyer.code(listed["id"]).json()["code"]
+    admitted = staff.scan(buyers_code)
+    assert (admitted.status_code, admitted.json()["user_id"]) == (200, buyer.id)
+    again = staff.scan(buyers_code)
+    assert (again.status_code, again.json()["rule"]) == (409, "already-admitted")
+
+
+def test_a_buyer_resells_and_their_old_code_is_refused_after_the_next_sale(
+    services: dict[str, str],
+    platform: RunningPlatform,
+    seller: User,
+    buyer: User,
+    stripe_url: str,
+) -> None:
+    ticket = bought(seller, buyer, stripe_url, f"Resold gig {uuid4().hex[:6]}")
+    buyers_code = buyer.code(ticket["id"]).json()["code"]
+    over = buyer.call(
+        "POST", "tickets", f"/api/tickets/{ticket['id']}/resale", json={"price": "60"}
+    )
+    assert (over.status_code, over.json()["max_price"]) == (400, "54.00")  # 45.00 x 1.20
+    resale = buyer.call(
+        "POST", "tickets", f"/api/tickets/{ticket['id']}/resale", json={"price": "54"}
+    )
+    assert resale.status_code == 200, resale.text
+    third = User(services, "third")
+    order = third.order(ticket["id"]).json()
+    assert order["ticket"]["price"] == "54.00"
+    body = {"order_id": order["id"], "token": card_token(stripe_url)}
+    poll_until(
+        lambda: third.call("POST", "payments", "/api/payments", json=body).is_success or None
+    )
+    poll_until(lambda: third.holds(ticket["id"]))
+    staff = door_staff(services, platform)
+    assert staff.scan(buyers_code).json()["rule"] == "void-code"
+    assert buyer.call("GET", "orders", f"/api/orders/{order['id']}").status_code == 200  # seller
+    assert seller.call("GET", "orders", f"/api/orders/{order['id']}").status_code == 403
 
 
 def test_an_unpaid_order_expires_and_the_ticket_is_free_again(
@@ -205,7 +298,7 @@ def test_a_listed_word_is_rejected_and_cannot_be_ordered_until_retitled(
     seller: User, buyer: User
 ) -> None:
     response = seller.call(
-        "POST", "tickets", "/api/tickets", json={"title": "Counterfeit VIP pass", "price": "99"}
+        "POST", "tickets", "/api/tickets", json=listing("Counterfeit VIP pass", "99")
     )
     ticket = response.json()
 

@@ -8,6 +8,8 @@ from uuid import uuid4
 
 import httpx
 
+from ticketing.stack.story import listing
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -62,7 +64,7 @@ def test_two_users_interleaving_never_see_each_others_data(edge: str) -> None:
     seller, buyer = signed_up(edge, "seller"), signed_up(edge, "buyer")
 
     def list_ticket(i: int) -> dict[str, str]:
-        response = seller.post("/api/tickets", json={"title": f"Gig {i}", "price": "20.00"})
+        response = seller.post("/api/tickets", json=listing(f"Gig {i}", "20.00"))
         assert response.status_code == 201, response.text
         return dict(response.json())
 

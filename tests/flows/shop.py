@@ -22,6 +22,7 @@ from ticketing.orders.settings import OrdersSettings
 from ticketing.payments.app import create_app as payments_app
 from ticketing.payments.settings import PaymentsSettings
 from ticketing.shared.platform import Platform
+from ticketing.stack.story import listing
 from ticketing.stack.stripe_standin import STANDIN_KEY
 from ticketing.testing.fixtures import eventually, running, sign_up
 from ticketing.tickets.app import create_app as tickets_app
@@ -36,7 +37,7 @@ class Shop:
     buyer: dict[str, str]
 
     async def list_ticket(self, title: str = "Gig") -> dict[str, Any]:
-        body = {"title": title, "price": "20.00"}
+        body = listing(title, "20.00")
         response = await self.clients["tickets"].post(
             "/api/tickets", json=body, headers=self.seller
         )

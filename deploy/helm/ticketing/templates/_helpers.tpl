@@ -150,6 +150,11 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 - name: REQUIRE_VERIFIED_EMAIL
   value: {{ $v.config.requireVerifiedEmail | quote }}
 {{- end }}
+{{- if eq .name "tickets" }}
+- name: TICKET_PRICE_CAP
+  value: {{ $v.config.ticketPriceCap | quote }}
+{{- include "ticketing.secretEnv" (dict "env" "TICKET_CODE_KEYS" "ref" $v.secrets.ticketCodeKeys) }}
+{{- end }}
 {{- if eq .name "orders" }}
 - name: ORDER_EXPIRATION_SECONDS
   value: {{ $v.config.orderExpirationSeconds | quote }}

@@ -22,7 +22,7 @@ from ticketing.shared.identity import (
     RegistrationRejected,
     Session,
 )
-from ticketing.shared.permissions import ADMIN_GROUP, PermissionPort
+from ticketing.shared.permissions import GROUPS, PermissionPort
 from ticketing.shared.persistence import DuplicateKeyError
 
 if TYPE_CHECKING:
@@ -126,8 +126,10 @@ async def sign_in(
     return session
 
 
-async def is_admin(permissions: PermissionPort, user_id: str) -> bool:
-    return await permissions.check("Group", ADMIN_GROUP, "members", user_id)
+async def groups(permissions: PermissionPort, user_id: str) -> set[str]:
+    """The groups ``user_id`` is a member of (admin, door), so a client can offer their pages."""
+    found = [await permissions.check("Group", g, "members", user_id) for g in GROUPS]
+    return {group for group, member in zip(GROUPS, found, strict=True) if member}
 
 
 async def sign_out(identity: IdentityPort, token: str | None) -> None:

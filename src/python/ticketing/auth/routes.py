@@ -19,6 +19,7 @@ from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
 from ticketing.shared.guards import credentials, secret_header
 from ticketing.shared.identity import Principal, Session
+from ticketing.shared.permissions import ADMIN_GROUP, DOOR_GROUP
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
 from ticketing.shared.responses import ended_session_cookie, session_cookie
@@ -86,6 +87,7 @@ class CurrentUserOut(msgspec.Struct):
     id: str
     email: str
     admin: bool  # a member of the admin group (moderation), so a client can offer its pages
+    door: bool  # a member of the door group (admissions)
 
 
 class CurrentUser(msgspec.Struct):
@@ -250,5 +252,11 @@ class UsersController(Controller):
     ) -> CurrentUser:
         if maybe_user is None:
             return CurrentUser(current_user=None)
-        admin = await domain.is_admin(platform.permissions, maybe_user.id)
-        return CurrentUser(CurrentUserOut(id=maybe_user.id, email=maybe_user.email, admin=admin))
+        member = await domain.groups(platform.permissions, maybe_user.id)
+        user = CurrentUserOut(
+            id=maybe_user.id,
+            email=maybe_user.email,
+            admin=ADMIN_GROUP in member,
+            door=DOOR_GROUP in member,
+        )
+        return CurrentUser(user)

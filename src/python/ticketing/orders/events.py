@@ -12,6 +12,7 @@ from ticketing.shared.platform import Platform
 def subscribe(platform: Platform) -> None:
     bus = platform.bus
     bus.subscribe(events.TicketCreated, partial(use_cases.add_ticket, platform))
-    bus.subscribe(events.TicketUpdated, partial(use_cases.update_ticket, platform))
+    for changed in (events.TicketUpdated, events.TicketSold, events.TicketAdmitted):
+        bus.subscribe(changed, partial(use_cases.update_ticket, platform))
     bus.subscribe(events.PaymentAuthorized, partial(use_cases.complete, platform))
     bus.subscribe(events.ExpirationComplete, partial(use_cases.expire, platform))

@@ -19,8 +19,10 @@ class TicketReplica(Replica):
 
     title: str
     price: DecimalAnnotation
-    user_id: str
+    user_id: str  # its holder
     status: TicketStatus = TicketStatus.WAITING_MODERATION
+    event_starts_at: datetime | None = None
+    sales: int = 0  # times sold: each sale starts a new holding
 
     class Settings:
         name = "tickets"
@@ -41,18 +43,21 @@ class Order(VersionedDocument):
     ticket_id: str
     ticket_title: str
     ticket_price: DecimalAnnotation
-    seller_id: str | None = None  # the ticket's owner when it was ordered (None before kept)
+    seller_id: str | None = None  # the ticket's holder when it was ordered (None before kept)
+    ticket_sales: int = 0  # the ticket's holding it was ordered in (its times sold then)
     payment_id: str | None = None  # the payment that completed it
     created_at: datetime  # from the injected clock (shared/clock.py)
 
     class Settings:
         name = "orders"
         indexes = [
-            # The double-booking guard: at most one active order per ticket, enforced by the
-            # database, so of two buyers racing for one ticket exactly one insert succeeds.
+            # The double-booking guard: at most one active (open or complete) order per ticket
+            # and holding, enforced by the database, so of two buyers racing for one ticket
+            # exactly one insert succeeds, and a sold ticket is sold again only by its new
+            # holder (a later holding).
             IndexModel(
-                [("ticket_id", ASCENDING)],
-                name="one_active_order_per_ticket",
+                [("ticket_id", ASCENDING), ("ticket_sales", ASCENDING)],
+                name="one_active_order_per_holding",
                 unique=True,
                 partialFilterExpression={"status": {"$in": [str(s) for s in ACTIVE]}},
             ),

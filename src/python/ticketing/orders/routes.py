@@ -72,7 +72,7 @@ class OrdersController(Controller):
         user: NamedDependency[Principal],
         platform: NamedDependency[Platform],
     ) -> OrderOut:
-        """For the order's owner and the owner of its ticket."""
+        """For its buyer and its seller."""
         return OrderOut.of(await use_cases.get(platform, user.id, order_id, "view"))
 
     @delete("/{order_id:str}", responses=problems(403, 404, 409))

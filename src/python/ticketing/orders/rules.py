@@ -11,22 +11,35 @@ from ticketing.shared import events
 from ticketing.shared.errors import Conflict, Forbidden
 from ticketing.shared.events import OrderStatus, TicketStatus
 
+UNORDERABLE = {
+    TicketStatus.WAITING_MODERATION: "it is still being screened by moderation",
+    TicketStatus.REJECTED: "moderation rejected it",
+    TicketStatus.SOLD: "it is sold",
+    TicketStatus.ADMITTED: "it was used at the door",
+}
 
-def check_orderable(ticket: TicketReplica, buyer_id: str) -> None:
-    """A ticket can be ordered by anyone but its seller, once moderation approved it. (Whether
-    another order holds it is the database's to say: see ``Order``'s unique index.)"""
+
+def check_orderable(ticket: TicketReplica, buyer_id: str, now: datetime) -> None:
+    """A ticket can be ordered by anyone but its holder, once moderation approved it, until its
+    event starts. (Whether another order holds it is the database's to say: see ``Order``'s
+    unique index.)"""
     if ticket.user_id == buyer_id:
         raise Forbidden("you cannot order your own ticket")
     if ticket.status != TicketStatus.APPROVED:
-        reason = "it is still being screened by moderation"
-        if ticket.status == TicketStatus.REJECTED:
-            reason = "moderation rejected it"
+        reason = UNORDERABLE[ticket.status]
         raise Conflict(f"the ticket cannot be ordered: {reason}", ticket_status=ticket.status)
+    if ticket.event_starts_at is None:
+        raise Conflict("the ticket cannot be ordered: its listing names no event date yet")
+    if ticket.event_starts_at <= now:
+        raise Conflict(
+            "the ticket cannot be ordered: the event has started",
+            event_starts_at=ticket.event_starts_at.isoformat(),
+        )
 
 
 def reservation(ticket: TicketReplica, buyer_id: str, now: datetime, window: timedelta) -> Order:
     """The order that reserves ``ticket`` for ``buyer_id`` until ``now + window``."""
-    check_orderable(ticket, buyer_id)
+    check_orderable(ticket, buyer_id, now)
     return Order(
         user_id=buyer_id,
         expires_at=now + window,
@@ -34,6 +47,7 @@ def reservation(ticket: TicketReplica, buyer_id: str, now: datetime, window: tim
         ticket_title=ticket.title,
         ticket_price=ticket.price,
         seller_id=ticket.user_id,
+        ticket_sales=ticket.sales,
         created_at=now,
     )
 
@@ -60,16 +74,19 @@ def payment_outcome(order: Order, now: datetime) -> Payment:
     return Payment.COMPLETES if order.expires_at > now else Payment.TOO_LATE
 
 
+# What the replica keeps of every event about a ticket: created, updated, sold, admitted.
+KEPT = ("title", "price", "user_id", "status", "event_starts_at", "sales")
+
+
 def replica_of(event: events.TicketCreated) -> TicketReplica:
     """The replica of a ticket as its creation announced it."""
-    return TicketReplica(
-        id=event.id,
-        source_version=event.version,
-        title=event.title,
-        price=event.price,
-        user_id=event.user_id,
-        status=event.status,
-    )
+    kept = {name: getattr(event, name) for name in KEPT}
+    return TicketReplica(id=event.id, source_version=event.version, **kept)
+
+
+def changed(replica: TicketReplica, event: events.TicketEvent) -> None:
+    for name in KEPT:
+        setattr(replica, name, getattr(event, name))
 
 
 def created_event(order: Order) -> events.OrderCreated:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
+from functools import partial
 from typing import Literal
 
 from prometheus_client import Counter
@@ -37,9 +38,10 @@ async def place(ctx: Context, buyer_id: str, ticket_id: str, window: timedelta) 
     ticket = await found(ctx.store, TicketReplica, ticket_id, "ticket")
     order = rules.reservation(ticket, buyer_id, ctx.clock.now(), window)
     owner = RelationTuple("Order", order.id, "owners", buyer_id)
+    seller = RelationTuple("Order", order.id, "sellers", ticket.user_id)
     parent = RelationTuple("Order", order.id, "parents", ticket.id)
     try:
-        await ctx.store.commit(Insert(order, rules.created_event), Grant(owner, parent))
+        await ctx.store.commit(Insert(order, rules.created_event), Grant(owner, seller, parent))
     except DuplicateKeyError:  # the partial unique index: another open order holds it
         raise Conflict("the ticket is reserved by another order") from None
     counted(ctx, "placed")
@@ -115,8 +117,6 @@ async def add_ticket(ctx: Context, event: events.TicketCreated) -> None:
     await insert_once(ctx.store, rules.replica_of(event))
 
 
-async def update_ticket(ctx: Context, event: events.TicketUpdated) -> None:
-    def change(replica: TicketReplica) -> None:
-        replica.title, replica.price, replica.status = event.title, event.price, event.status
-
-    await apply_next(ctx.store, TicketReplica, event, change)
+async def update_ticket(ctx: Context, event: events.TicketEvent) -> None:
+    """Any later event about a ticket: updated, sold, admitted."""
+    await apply_next(ctx.store, TicketReplica, event, partial(rules.changed, event=event))

@@ -67,5 +67,5 @@ class PaymentsController(Controller):
         user: NamedDependency[Principal],
         platform: NamedDependency[Platform],
     ) -> PaymentOut:
-        """For the payer and the owner of the ticket paid for."""
+        """For the payer and the seller."""
         return PaymentOut.of(await use_cases.get(platform, user.id, payment_id))

@@ -80,7 +80,7 @@ async def _record(ctx: Context, order: OrderReplica, payment: Payment) -> None:
 async def get(ctx: Context, user_id: str, payment_id: str) -> Payment:
     payment = await found(ctx.store, Payment, payment_id, "payment")
     if not await ctx.permissions.check("Payment", payment_id, "view", user_id):
-        raise Forbidden("only the payer and the ticket's owner may see a payment")
+        raise Forbidden("only the payer and the seller may see a payment")
     return payment
 
 

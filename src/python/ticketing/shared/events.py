@@ -27,9 +27,15 @@ class OrderStatus(StrEnum):
 
 
 class TicketStatus(StrEnum):
+    """A listing is screened (waiting_moderation), then for sale (approved) or not (rejected);
+    once its order completes it is sold to its buyer, who holds it (and may list it again);
+    at the door it is admitted, once."""
+
     WAITING_MODERATION = "waiting_moderation"
     APPROVED = "approved"
     REJECTED = "rejected"
+    SOLD = "sold"
+    ADMITTED = "admitted"
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
@@ -42,15 +48,22 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Fal
     version: Annotated[int, msgspec.Meta(ge=0)]
 
 
-class TicketListed(Event, frozen=True, kw_only=True):
-    """What the tickets service says of a ticket when it is listed or changes."""
+class TicketEvent(Event, frozen=True, kw_only=True):
+    """What the tickets service says of a ticket: every change of it, each at its version."""
 
     PUBLISHER: ClassVar[str] = "tickets"
     CONSUMERS: ClassVar[tuple[str, ...]] = ("orders", "moderation")
     title: str
     price: Decimal
-    user_id: str
+    user_id: str  # who holds it: the seller while listed, its buyer once sold
     status: TicketStatus = TicketStatus.WAITING_MODERATION
+    # None for tickets listed before events were dated: not for sale until dated.
+    event_starts_at: datetime | None = None
+    sales: int = 0  # times sold: each sale starts a new holding
+
+
+class TicketListed(TicketEvent, frozen=True, kw_only=True):
+    """A ticket listed or changed as a listing (moderation screens a new title)."""
 
 
 class TicketCreated(TicketListed, frozen=True, kw_only=True):
@@ -61,6 +74,24 @@ class TicketUpdated(TicketListed, frozen=True, kw_only=True):
     SUBJECT: ClassVar[str] = "ticket.updated"
     order_id: str | None = None
     title_changed: bool = True
+
+
+class TicketSold(TicketEvent, frozen=True, kw_only=True):
+    """Order ``order_id`` completed: the ticket changed hands from ``seller_id`` to its buyer
+    (``user_id``), whose code is the only one that works from now on."""
+
+    SUBJECT: ClassVar[str] = "ticket.sold"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
+    order_id: str
+    seller_id: str
+
+
+class TicketAdmitted(TicketEvent, frozen=True, kw_only=True):
+    """The holder (``user_id``) was let in at the door with this ticket, once."""
+
+    SUBJECT: ClassVar[str] = "ticket.admitted"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
+    admitted_at: datetime
 
 
 class Verdict(Event, frozen=True, kw_only=True):
@@ -112,12 +143,15 @@ class OrderCancelled(OrderEvent, frozen=True, kw_only=True):
 
 
 class OrderCompleted(OrderEvent, frozen=True, kw_only=True):
-    """Orders accepted payment ``payment_id`` for order ``id``: its money may be captured.
-    Of order.completed and order.cancelled exactly one happens to an order."""
+    """Orders accepted payment ``payment_id`` for order ``id``: its money may be captured, and
+    its ticket is the buyer's (``user_id``). Of order.completed and order.cancelled exactly one
+    happens to an order."""
 
     SUBJECT: ClassVar[str] = "order.completed"
-    CONSUMERS: ClassVar[tuple[str, ...]] = ("payments",)
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("payments", "tickets")
     payment_id: str
+    ticket_id: str
+    user_id: str
 
 
 class ExpirationComplete(Event, frozen=True, kw_only=True):
@@ -140,6 +174,8 @@ class PaymentAuthorized(Event, frozen=True, kw_only=True):
 ALL_EVENTS: tuple[type[Event], ...] = (
     TicketCreated,
     TicketUpdated,
+    TicketSold,
+    TicketAdmitted,
     TicketApproved,
     TicketRejected,
     OrderCreated,

@@ -61,13 +61,15 @@ MODEL: dict[str, Namespace] = {
     "User": Namespace(),
     "Group": Namespace(relations={"members": "User"}),
     "Ticket": Namespace(
-        relations={"owners": "User"},
+        relations={"owners": "User"},  # its holder, who alone may list it and show its code
         permits={"edit": (Has("owners"),)},
     ),
     "Order": Namespace(
-        relations={"owners": "User", "parents": "Ticket"},
+        # The buyer owns an order; its seller (the ticket's holder when it was placed) sees
+        # it, and keeps seeing it once the ticket is the buyer's.
+        relations={"owners": "User", "sellers": "User", "parents": "Ticket"},
         permits={
-            "view": (Has("owners"), Traverse("parents", "edit")),
+            "view": (Has("owners"), Has("sellers")),
             "edit": (Has("owners"),),
         },
     ),
@@ -80,7 +82,9 @@ MODEL: dict[str, Namespace] = {
     ),
 }
 
-ADMIN_GROUP = "admin"
+ADMIN_GROUP = "admin"  # moderation
+DOOR_GROUP = "door"  # door staff: admissions
+GROUPS = (ADMIN_GROUP, DOOR_GROUP)
 
 
 class UnknownRelation(ValueError):

@@ -81,7 +81,11 @@ class Database:
         self.models = list(models)
 
     async def connect(self) -> None:
-        await init_beanie(database=self.client[self.name], document_models=self.models)
+        # The models' indexes are the truth: one a model no longer declares is dropped, so a
+        # changed index (orders' one-active-order guard) replaces its predecessor.
+        await init_beanie(
+            database=self.client[self.name], document_models=self.models, allow_index_dropping=True
+        )
 
     async def ping(self) -> None:
         await self.client.admin.command("ping")

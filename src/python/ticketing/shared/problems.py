@@ -4,6 +4,7 @@ ones an operation can answer."""
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -81,10 +82,20 @@ def _from_domain(exc: DomainError) -> ProblemDetailsException:
     return result
 
 
+# msgspec names a missing or unknown member in its message only ("Object missing required
+# field `price`"); Litestar then reports the whole body as the field.
+_NAMED_FIELD = re.compile(r"field `([^`]+)`")
+
+
+def _field(error: dict[str, Any]) -> str | None:
+    key, named = error.get("key"), _NAMED_FIELD.search(str(error.get("message", "")))
+    return named.group(1) if key in (None, "data") and named else key
+
+
 def _from_http(exc: HTTPException) -> ProblemDetailsException:
     if isinstance(exc, ValidationException):
         errors = [
-            {"field": e.get("key"), "message": e.get("message"), "source": e.get("source")}
+            {"field": _field(e), "message": e.get("message"), "source": e.get("source")}
             for e in exc.extra or []
             if isinstance(e, dict)
         ]

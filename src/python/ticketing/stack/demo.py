@@ -61,7 +61,7 @@ class Demo:
 
         title = f"Concert {run_id}"
         ticket = self.call(
-            "POST", "/api/tickets", 201, seller["token"], json={"title": title, "price": "45.00"}
+            "POST", "/api/tickets", 201, seller["token"], json=story.listing(title, "45.00")
         )
         self.say(f"seller listed '{ticket['title']}' for {ticket['price']}: {ticket['status']}")
 

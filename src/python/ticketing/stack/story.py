@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -30,6 +31,19 @@ class NotInTime(Exception):
 def account(role: str, run_id: str) -> dict[str, str]:
     """The sign-up body of a walker's account, unique to its run."""
     return {"email": f"{role}-{run_id}@example.com", "password": PASSWORD}
+
+
+def listing(title: str, price: str, face_value: str | None = None) -> dict[str, str]:
+    """The body of a listing: an event a month from now, at the Town Hall, its face value the
+    asking price unless given."""
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    return {
+        "title": title,
+        "price": price,
+        "face_value": face_value or price,
+        "event_starts_at": starts.isoformat(),
+        "venue": "Town Hall",
+    }
 
 
 def order_not_yet(status: int, problem: Mapping[str, Any]) -> bool:

@@ -37,6 +37,7 @@ from ticketing.stack.processes import (
 )
 from ticketing.stack.servers import EmbeddedMongo, free_port, missing_servers, python_env
 from ticketing.stack.stripe_standin import StripeStandInProcess
+from ticketing.tickets.codes import CodeKeys
 
 
 class Stop(Exception):
@@ -120,6 +121,16 @@ def report(services: Services, gateway: str, mail: MailCatcherProcess | None) ->
     print(f"  logs in {services.log_dir}/; Ctrl-C stops everything\n", flush=True)
 
 
+def code_keys(state_dir: Path) -> str:
+    """This checkout's ticket-code keys, made once and kept in its state directory (ignored by
+    git, readable by its owner only), so codes survive a restart of the stack."""
+    path = state_dir / "ticket-code-keys.json"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(CodeKeys.generate(f"dev-{state_dir.resolve().name}"))
+    return path.read_text()
+
+
 # What a command-line tool (auth:admin, shared:deadletters) needs to reach this stack's state.
 TOOL_VARIABLES = ("TICKETING_PROFILE", "MONGODB_URL", "RABBITMQ_URL", "REDIS_URL")
 
@@ -159,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
             print("starting the Stripe stand-in (no STRIPE_API_KEY)", flush=True)
             standin = StripeStandInProcess().start(log_path=logs / "stripe.log")
             env.update(stripe_standin.configuration(standin.url))
+        if not env.get("TICKET_CODE_KEYS"):
+            env["TICKET_CODE_KEYS"] = code_keys(args.state_dir)
         if not env.get("SMTP_HOST"):
             print("starting the mail catcher (no SMTP_HOST)", flush=True)
             # Fixed ports: where kratos.yml's courier and compose's Kratos send mail.

@@ -124,9 +124,9 @@ class InMemoryStore:
     events: list[Event] = field(default_factory=list)
     permissions: InMemoryPermissions = field(default_factory=InMemoryPermissions)
     commits: int = 0
-    _racing: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _racing: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
-    def race(self, writer: Callable[[], Awaitable[None]]) -> None:
+    def race(self, writer: Callable[[], Awaitable[object]]) -> None:
         """Run ``writer`` (another request or event) just before the next commit, as if it had
         committed between the use case's reads and its own commit."""
         self._racing.append(writer)

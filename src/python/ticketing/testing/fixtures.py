@@ -23,6 +23,7 @@ from ticketing.shared.identity import IdentityPort, Principal
 from ticketing.shared.messaging import routes
 from ticketing.shared.platform import Platform
 from ticketing.testing.real_servers import Servers, real_servers
+from ticketing.tickets.codes import CodeKeys
 
 __all__ = ["isolated", "servers"]
 
@@ -67,6 +68,8 @@ def isolation(servers: Servers, tag: str) -> dict[str, Any]:
         "sign_in_key_prefix": f"{tag}:signin",
         "smtp_host": "127.0.0.1",
         "smtp_port": servers.mail.port,
+        # One key set for every process of the test, as a deployment's Secret is.
+        "ticket_code_keys": CodeKeys.generate(tag),
     }
 
 

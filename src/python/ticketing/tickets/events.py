@@ -13,5 +13,6 @@ def subscribe(platform: Platform) -> None:
     bus = platform.bus
     bus.subscribe(events.OrderCreated, partial(use_cases.reserve, platform))
     bus.subscribe(events.OrderCancelled, partial(use_cases.release, platform))
+    bus.subscribe(events.OrderCompleted, partial(use_cases.sell, platform))
     bus.subscribe(events.TicketApproved, partial(use_cases.apply_verdict, platform))
     bus.subscribe(events.TicketRejected, partial(use_cases.apply_verdict, platform))

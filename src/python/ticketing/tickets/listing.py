@@ -1,6 +1,9 @@
 """The public list of tickets and one ticket's page: reads straight from the database, only
 the fields an answer or a cursor needs, without building documents (bench:edge measures
-them). Keyset pagination: a page stays the same while tickets are added before it."""
+them). Keyset pagination: a page stays the same while tickets are added before it.
+
+By default the list holds only what can be bought: approved by moderation, not reserved by an
+open order, its event still to come. ``for_sale=false`` lists every ticket."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import Any
 from bson import Decimal128
 
 from ticketing.shared.errors import InvalidInput, NotFound
+from ticketing.shared.events import TicketStatus
 from ticketing.tickets.models import Ticket
 
 SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
@@ -28,6 +32,9 @@ READ_FIELDS = [
     "status_reason",
     "version",
     "created_at",
+    "event_starts_at",
+    "venue",
+    "face_value",
 ]
 
 
@@ -44,6 +51,7 @@ class Sort(StrEnum):
     OLDEST = "oldest"
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
+    SOONEST = "soonest"  # the event's date
 
 
 # Each order is a key and the id after it, so that pages never overlap or skip a ticket.
@@ -52,7 +60,9 @@ SORT_KEYS = {
     Sort.OLDEST: ("created_at", 1),
     Sort.PRICE_ASC: ("price", 1),
     Sort.PRICE_DESC: ("price", -1),
+    Sort.SOONEST: ("event_starts_at", 1),
 }
+_DATES = ("created_at", "event_starts_at")
 
 
 @dataclass(frozen=True)
@@ -71,8 +81,8 @@ _CURSOR = re.compile(CURSOR_PATTERN.removeprefix("^").removesuffix("$"))
 def encode_cursor(sort: Sort, ticket: dict[str, Any]) -> str:
     """The cursor after ``ticket``, a stored ticket as ``read`` returns it."""
     field, _ = SORT_KEYS[sort]
-    if field == "created_at":
-        key = int(ticket["created_at"].replace(tzinfo=UTC).timestamp() * 1000)
+    if field in _DATES:
+        key = int(ticket[field].replace(tzinfo=UTC).timestamp() * 1000)
     else:
         key = int(ticket["price"].to_decimal() * 100)
     return f"{key}.{ticket['_id']}"
@@ -83,7 +93,7 @@ def decode_cursor(sort: Sort, cursor: str) -> tuple[datetime | Decimal128, str]:
         raise InvalidInput("cursor must be the `next` of a page", field="cursor")
     key, ticket_id = cursor.split(".", 1)
     field, _ = SORT_KEYS[sort]
-    if field == "created_at":
+    if field in _DATES:
         return datetime.fromtimestamp(int(key) / 1000, UTC), ticket_id
     return Decimal128((Decimal(int(key)) / 100).quantize(Decimal("0.01"))), ticket_id
 
@@ -99,35 +109,55 @@ def page_filter(sort: Sort, after: tuple[datetime | Decimal128, str] | None) -> 
     return {"$or": [{field: {beyond: key}}, {field: key, "_id": {beyond: ticket_id}}]}
 
 
-def search_filter(
-    title: str | None, min_price: Decimal | None, max_price: Decimal | None
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Search:
+    """What a visitor looks for; None is anything."""
+
+    title: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    starts_after: datetime | None = None
+    starts_before: datetime | None = None
+    for_sale: bool = True
+
+
+def search_filter(search: Search, now: datetime) -> dict[str, Any]:
     query: dict[str, Any] = {}
-    if title:
-        if len(title) > SEARCH_MAX:
+    if search.title:
+        if len(search.title) > SEARCH_MAX:
             raise InvalidInput(f"title must be at most {SEARCH_MAX} characters", field="title")
-        query["title"] = {"$regex": re.escape(title), "$options": "i"}
-    for name, bound in (("min_price", min_price), ("max_price", max_price)):
+        query["title"] = {"$regex": re.escape(search.title), "$options": "i"}
+    for name, bound in (("min_price", search.min_price), ("max_price", search.max_price)):
         if bound is not None and not (bound.is_finite() and bound >= 0):
             raise InvalidInput(f"{name} must be a number, 0 or more", field=name)
-    bounds = {"$gte": min_price, "$lte": max_price}
+    bounds = {"$gte": search.min_price, "$lte": search.max_price}
     price = {op: Decimal128(str(v)) for op, v in bounds.items() if v is not None}
     if price:
         query["price"] = price
+    starts: dict[str, datetime] = {"$gt": now} if search.for_sale else {}  # still to come
+    if search.starts_after is not None:
+        starts["$gte"] = search.starts_after
+    if search.starts_before is not None:
+        starts["$lte"] = search.starts_before
+    if starts:
+        query["event_starts_at"] = starts
+    if search.for_sale:
+        query.update(status=str(TicketStatus.APPROVED), order_id=None)
     return query
 
 
 async def search(
-    title: str | None,
+    criteria: Search,
+    now: datetime,
     sort: Sort = Sort.NEWEST,
-    min_price: Decimal | None = None,
-    max_price: Decimal | None = None,
     limit: int = 20,
     cursor: str | None = None,
     offset: int = 0,
 ) -> Page:
     after = decode_cursor(sort, cursor) if cursor else None
-    query = {**search_filter(title, min_price, max_price)}
+    query = search_filter(criteria, now)
+    if sort is Sort.SOONEST:  # undated tickets (listed before dates were kept) have no place
+        query.setdefault("event_starts_at", {}).setdefault("$ne", None)
     keyset = page_filter(sort, after)
     query = {"$and": [query, keyset]} if query and keyset else query or keyset
     field, direction = SORT_KEYS[sort]

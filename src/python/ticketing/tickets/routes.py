@@ -1,7 +1,8 @@
-"""HTTP API of the tickets service: /api/tickets."""
+"""HTTP API of the tickets service: /api/tickets (listings, what you hold, your codes)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -18,43 +19,105 @@ from ticketing.shared.problems import problems
 from ticketing.shared.requests import Limit, Offset
 from ticketing.shared.responses import View
 from ticketing.tickets import listing, rules, use_cases
+from ticketing.tickets.codes import CodeKeys
+from ticketing.tickets.settings import TicketsSettings
+
+# The patterns are the rules (rules.py), documented; the use cases enforce them, naming each.
+Title = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=rules.TITLE_MAX,
+        description=f"1 to {rules.TITLE_MAX} characters, at least one visible; no control"
+        " characters (line breaks and tabs included) or text-direction overrides",
+        extra_json_schema={"extra": {"pattern": rules.TITLE_PATTERN}},
+    ),
+]
+CAPPED = (
+    f"at most the face value times the price cap (TICKET_PRICE_CAP, {rules.DEFAULT_CAP} by default)"
+)
+Price = Annotated[
+    str,
+    msgspec.Meta(
+        description=f"{rules.PRICE_RULE}; {CAPPED}, else 400 with `rule`: price-cap and"
+        " `max_price`",
+        extra_json_schema={"examples": ["42.50"], "extra": {"pattern": rules.PRICE_PATTERN}},
+    ),
+]
+FaceValue = Annotated[
+    str,
+    msgspec.Meta(
+        description=f"the price printed on the ticket: {rules.PRICE_RULE}",
+        extra_json_schema={"examples": ["40.00"], "extra": {"pattern": rules.PRICE_PATTERN}},
+    ),
+]
+StartsAt = Annotated[
+    datetime,
+    msgspec.Meta(tz=True, description="when the event starts, with its time zone; in the future"),
+]
+Venue = Annotated[str, msgspec.Meta(max_length=rules.VENUE_MAX)]
 
 
 class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
-    # The patterns are the rules (rules.py), documented; the use case enforces them, naming each.
-    title: Annotated[
-        str,
-        msgspec.Meta(
-            min_length=1,
-            max_length=rules.TITLE_MAX,
-            description=f"1 to {rules.TITLE_MAX} characters, at least one visible; no control"
-            " characters (line breaks and tabs included) or text-direction overrides",
-            extra_json_schema={"extra": {"pattern": rules.TITLE_PATTERN}},
-        ),
-    ]
-    price: Annotated[
-        str,
-        msgspec.Meta(
-            description=rules.PRICE_RULE,
-            extra_json_schema={"examples": ["12.50"], "extra": {"pattern": rules.PRICE_PATTERN}},
-        ),
-    ]
+    title: Title
+    price: Price
+    face_value: FaceValue
+    event_starts_at: StartsAt
+    venue: Venue | None = None
+
+
+class TicketEdit(msgspec.Struct, forbid_unknown_fields=True):
+    """A listing's new title and price; the face value, event and venue only if given (and
+    only until the ticket is first sold)."""
+
+    title: Title
+    price: Price
+    face_value: FaceValue | None = None
+    event_starts_at: StartsAt | None = None
+    venue: Venue | None = None
+
+
+class ResaleIn(msgspec.Struct, forbid_unknown_fields=True):
+    price: Price
 
 
 class TicketOut(View):
     id: str
     title: str
     price: Decimal
-    user_id: str
+    user_id: Annotated[str, msgspec.Meta(description="who holds it: the seller while listed")]
     status: TicketStatus
     version: int
     order_id: str | None = None
     status_reason: str | None = None
+    event_starts_at: datetime | None = None  # null on tickets listed before events were dated
+    venue: str | None = None
+    face_value: Decimal | None = None
+
+
+class ListingRules(msgspec.Struct):
+    """What a listing's price may be, for a client to say so before it asks."""
+
+    price_cap: Annotated[
+        Decimal, msgspec.Meta(description="the price may be at most the face value times this")
+    ]
+    price_min: Decimal
+    price_max: Decimal
+
+
+class CodeOut(msgspec.Struct):
+    ticket_id: str
+    code: Annotated[str, msgspec.Meta(description="what the holder shows at the door (a JWS)")]
+    version: Annotated[int, msgspec.Meta(description="moves when the ticket changes hands")]
 
 
 # A price bound of the search: a decimal string; a range with min above max finds nothing.
 BOUND = "^[0-9]{1,7}(\\.[0-9]{1,2})?$"
 BOUND_RULE = "a decimal string, e.g. 20 or 12.50"
+Bound = Annotated[str | None, QueryParameter(pattern=BOUND, description=BOUND_RULE)]
+When = Annotated[
+    datetime | None, QueryParameter(description="a time with its time zone, e.g. 2027-06-05T18:00Z")
+]
 
 
 class TicketPage(msgspec.Struct):
@@ -66,38 +129,62 @@ class TicketsController(Controller):
     path = "/api/tickets"
     tags = ["tickets"]
 
-    @post("/", guards=[signed_in])
+    @post("/", guards=[signed_in], responses=problems(403))
     async def create(
         self,
         data: JSONBody[TicketIn],
         user: NamedDependency[Principal],
         platform: NamedDependency[Platform],
+        settings: NamedDependency[TicketsSettings],
     ) -> TicketOut:
-        """List a ticket for sale. It is screened by moderation before it can be ordered."""
-        return TicketOut.of(await use_cases.create(platform, user.id, data.title, data.price))
+        """List a ticket for sale, at most the face value times the price cap. It is screened
+        by moderation before it can be ordered."""
+        given = rules.Listing(
+            data.title, data.price, data.face_value, data.event_starts_at, data.venue
+        )
+        ticket = await use_cases.create(platform, user.id, given, settings.ticket_price_cap)
+        return TicketOut.of(ticket)
 
     @get("/")
     async def search(
         self,
+        platform: NamedDependency[Platform],
         title: Annotated[str | None, QueryParameter(max_length=listing.SEARCH_MAX)] = None,
         sort: FromQuery[listing.Sort] = listing.Sort.NEWEST,
-        min_price: Annotated[
-            str | None, QueryParameter(pattern=BOUND, description=BOUND_RULE)
-        ] = None,
-        max_price: Annotated[
-            str | None, QueryParameter(pattern=BOUND, description=BOUND_RULE)
-        ] = None,
+        min_price: Bound = None,
+        max_price: Bound = None,
+        starts_after: When = None,
+        starts_before: When = None,
+        for_sale: FromQuery[bool] = True,
         limit: Limit = 20,
         cursor: Annotated[str | None, QueryParameter(pattern=listing.CURSOR_PATTERN)] = None,
         offset: Offset = 0,
     ) -> TicketPage:
-        """Tickets whose title contains ``title`` (any case) and whose price is within
-        ``min_price``..``max_price``, newest first unless ``sort`` says otherwise. ``next`` is
-        the ``cursor`` of the following page (null on the last): pages stay the same while
-        tickets are added. ``offset`` still skips that many, as before."""
+        """Tickets for sale (approved, not reserved, the event to come; every ticket with
+        ``for_sale=false``) whose title contains ``title`` (any case), whose price is within
+        ``min_price``..``max_price`` and whose event starts within ``starts_after``..
+        ``starts_before``; newest first unless ``sort`` says otherwise (``soonest``: by the
+        event's date). ``next`` is the ``cursor`` of the following page (null on the last):
+        pages stay the same while tickets are added."""
         low, high = (Decimal(bound) if bound else None for bound in (min_price, max_price))
-        page = await listing.search(title, sort, low, high, limit, cursor, offset)
+        criteria = listing.Search(title, low, high, starts_after, starts_before, for_sale)
+        now = platform.clock.now()
+        page = await listing.search(criteria, now, sort, limit, cursor, offset)
         return TicketPage([TicketOut.of(t) for t in page.results], page.next)
+
+    @get("/rules", sync_to_thread=False)
+    def listing_rules(self, settings: NamedDependency[TicketsSettings]) -> ListingRules:
+        """The price rules of a listing: at least the minimum, at most the face value times the
+        cap."""
+        cap = settings.ticket_price_cap
+        return ListingRules(price_cap=cap, price_min=rules.PRICE_MIN, price_max=rules.PRICE_MAX)
+
+    @get("/mine", guards=[signed_in])
+    async def mine(
+        self, user: NamedDependency[Principal], platform: NamedDependency[Platform]
+    ) -> list[TicketOut]:
+        """The tickets you hold (bought, or listed by you and not sold), soonest event first."""
+        return [TicketOut.of(ticket) for ticket in await use_cases.mine(platform, user.id)]
 
     @get("/{ticket_id:str}", responses=problems(404))
     async def read(self, ticket_id: FromPath[str]) -> TicketOut:
@@ -107,10 +194,44 @@ class TicketsController(Controller):
     async def update(
         self,
         ticket_id: FromPath[str],
-        data: JSONBody[TicketIn],
+        data: JSONBody[TicketEdit],
         user: NamedDependency[Principal],
         platform: NamedDependency[Platform],
+        settings: NamedDependency[TicketsSettings],
     ) -> TicketOut:
-        """Change title and price: owner only, and not while an open order reserves it."""
-        ticket = await use_cases.update(platform, user.id, ticket_id, data.title, data.price)
-        return TicketOut.of(ticket)
+        """Change your listing: its holder only, and not while an open order reserves it. A new
+        title is screened again."""
+        edit = rules.Edit(data.title, data.price, data.face_value, data.event_starts_at, data.venue)
+        cap = settings.ticket_price_cap
+        return TicketOut.of(await use_cases.update(platform, user.id, ticket_id, edit, cap))
+
+    @post(
+        "/{ticket_id:str}/resale",
+        status_code=200,
+        guards=[signed_in],
+        responses=problems(403, 404, 409),
+    )
+    async def resell(
+        self,
+        ticket_id: FromPath[str],
+        data: JSONBody[ResaleIn],
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+        settings: NamedDependency[TicketsSettings],
+    ) -> TicketOut:
+        """List a ticket you bought for sale again, within the cap of its face value."""
+        cap = settings.ticket_price_cap
+        return TicketOut.of(await use_cases.resell(platform, user.id, ticket_id, data.price, cap))
+
+    @get("/{ticket_id:str}/code", guards=[signed_in], responses=problems(403, 404, 409))
+    async def code(
+        self,
+        ticket_id: FromPath[str],
+        user: NamedDependency[Principal],
+        platform: NamedDependency[Platform],
+        keys: NamedDependency[CodeKeys],
+    ) -> CodeOut:
+        """Your ticket's code, for its holder only: it admits one person, once. It stops
+        working when the ticket changes hands."""
+        ticket, code = await use_cases.code(platform, keys, user.id, ticket_id)
+        return CodeOut(ticket_id=ticket.id, code=code, version=ticket.sales)

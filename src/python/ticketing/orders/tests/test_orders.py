@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -55,6 +55,7 @@ class World:
             price=Decimal("20.00"),
             user_id=self.seller_id,
             status=status,
+            event_starts_at=datetime.now(UTC) + timedelta(days=30),
         )
 
     async def order(self, ticket_id: str, headers: dict[str, str] | None = None) -> httpx.Response:

@@ -76,13 +76,14 @@ def ticket(status: TicketStatus, seller: str = "seller") -> TicketReplica:
         price=Decimal("10.00"),
         user_id=seller,
         status=status,
+        event_starts_at=NOW + timedelta(days=1),
     )
 
 
 def test_anyone_but_the_seller_may_order_an_approved_ticket() -> None:
-    check_orderable(ticket(TicketStatus.APPROVED), "buyer")
+    check_orderable(ticket(TicketStatus.APPROVED), "buyer", NOW)
     with pytest.raises(Forbidden):
-        check_orderable(ticket(TicketStatus.APPROVED), "seller")
+        check_orderable(ticket(TicketStatus.APPROVED), "seller", NOW)
 
 
 @pytest.mark.parametrize(
@@ -90,11 +91,24 @@ def test_anyone_but_the_seller_may_order_an_approved_ticket() -> None:
     [
         (TicketStatus.WAITING_MODERATION, "still being screened"),
         (TicketStatus.REJECTED, "moderation rejected it"),
+        (TicketStatus.SOLD, "it is sold"),
+        (TicketStatus.ADMITTED, "used at the door"),
     ],
 )
 def test_a_ticket_moderation_has_not_approved_cannot_be_ordered(
     status: TicketStatus, reason: str
 ) -> None:
     with pytest.raises(Conflict, match=reason) as refused:
-        check_orderable(ticket(status), "buyer")
+        check_orderable(ticket(status), "buyer", NOW)
     assert refused.value.extra == {"ticket_status": status}
+
+
+def test_a_ticket_is_orderable_until_its_event_starts_and_only_with_a_date() -> None:
+    listed = ticket(TicketStatus.APPROVED)
+    assert listed.event_starts_at is not None
+    check_orderable(listed, "buyer", listed.event_starts_at - timedelta(milliseconds=1))
+    with pytest.raises(Conflict, match="the event has started"):
+        check_orderable(listed, "buyer", listed.event_starts_at)
+    listed.event_starts_at = None  # listed before events were dated
+    with pytest.raises(Conflict, match="no event date"):
+        check_orderable(listed, "buyer", NOW)

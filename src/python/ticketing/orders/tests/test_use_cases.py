@@ -3,10 +3,12 @@ including the interleavings the database's compare-and-set decides. No server st
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
+import msgspec
 import pytest
 
-from ticketing.orders import use_cases
+from ticketing.orders import rules, use_cases
 from ticketing.orders.models import Order, TicketReplica
 from ticketing.shared import events
 from ticketing.shared.errors import Conflict, Forbidden, NotFound
@@ -16,6 +18,7 @@ from ticketing.shared.permissions import RelationTuple
 from ticketing.testing.fakes import FakeContext, offline
 
 WINDOW = timedelta(minutes=15)
+E = TypeVar("E", bound=events.Event)
 
 
 @pytest.fixture
@@ -29,6 +32,7 @@ async def ctx() -> FakeContext:
             price=Decimal("20.00"),
             user_id="seller",
             status=TicketStatus.APPROVED,
+            event_starts_at=ctx.clock.now() + timedelta(days=30),
         )
     )
     return ctx
@@ -155,3 +159,41 @@ async def test_ticket_updates_apply_in_version_order(ctx: FakeContext) -> None:
     replica = await ctx.store.get(TicketReplica, "t1")
     assert replica is not None
     assert (replica.source_version, replica.title, replica.price) == (2, "v2", Decimal("30"))
+
+
+async def ticket_event(ctx: FakeContext, kind: type[E], **changes: Any) -> E:
+    """The next event about ticket t1 after what the replica holds, with ``changes``."""
+    replica = await ctx.store.get(TicketReplica, "t1")
+    assert replica is not None
+    kept = {name: getattr(replica, name) for name in rules.KEPT}
+    return msgspec.convert(
+        {**kept, "id": "t1", "version": replica.source_version + 1, **changes}, kind
+    )
+
+
+async def test_once_sold_only_its_new_holder_can_sell_the_ticket_again(ctx: FakeContext) -> None:
+    first = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    await use_cases.complete(ctx, events.PaymentAuthorized(id="p1", version=0, order_id=first.id))
+    sale = {"status": "sold", "user_id": "buyer", "sales": 1}
+    sold = await ticket_event(ctx, events.TicketSold, **sale, order_id=first.id, seller_id="seller")
+    await use_cases.update_ticket(ctx, sold)
+    with pytest.raises(Conflict, match="it is sold"):
+        await use_cases.place(ctx, "other", "t1", WINDOW)
+    resale = await ticket_event(ctx, events.TicketUpdated, status="approved", price="24.00")
+    await use_cases.update_ticket(ctx, resale)
+    second = await use_cases.place(ctx, "other", "t1", WINDOW)
+    assert (second.seller_id, second.ticket_sales) == ("buyer", 1)
+    assert second.ticket_price == Decimal("24.00")
+    assert RelationTuple("Order", second.id, "sellers", "buyer") in ctx.permissions.tuples
+
+
+async def test_an_order_racing_the_event_start(ctx: FakeContext) -> None:
+    replica = await ctx.store.get(TicketReplica, "t1")
+    assert replica is not None
+    assert replica.event_starts_at is not None
+    ctx.clock.current = replica.event_starts_at - timedelta(milliseconds=1)
+    await use_cases.place(ctx, "buyer", "t1", WINDOW)  # a moment before: reserved
+    ctx.store.add(replica.model_copy(update={"id": "t2"}))
+    ctx.clock.current = replica.event_starts_at  # the moment it starts: too late
+    with pytest.raises(Conflict, match="the event has started"):
+        await use_cases.place(ctx, "other", "t2", WINDOW)

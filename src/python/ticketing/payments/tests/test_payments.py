@@ -134,7 +134,9 @@ async def test_paying_authorises_the_card_records_and_announces_the_payment(
 async def test_order_completed_captures_and_order_cancelled_releases(world: World) -> None:
     kept, dropped = await world.order(), await world.order()
     paid = {order: (await world.pay(order)).json() for order in (kept, dropped)}
-    completed = events.OrderCompleted(id=kept, version=1, payment_id=paid[kept]["id"])
+    completed = events.OrderCompleted(
+        id=kept, version=1, payment_id=paid[kept]["id"], ticket_id="t1", user_id="buyer"
+    )
     cancelled = events.OrderCancelled(id=dropped, version=1, ticket_id="t")
     await inject(world.isolated, completed, cancelled, completed, cancelled)  # and duplicates
     await eventually(lambda: in_status(Payment, paid[kept]["id"], "captured"))
@@ -157,7 +159,9 @@ async def test_a_stripe_outage_delays_a_capture_and_never_loses_it(
             order_id = await world.order()
             payment = (await world.pay(order_id)).json()
             await outage.cut()
-            completed = events.OrderCompleted(id=order_id, version=1, payment_id=payment["id"])
+            completed = events.OrderCompleted(
+                id=order_id, version=1, payment_id=payment["id"], ticket_id="t1", user_id="buyer"
+            )
             await inject(isolated, completed)
             await eventually(lambda: in_status(Payment, payment["id"], "capturing"))
             await asyncio.sleep(3)  # more than one retry round, all failing

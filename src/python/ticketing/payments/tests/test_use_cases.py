@@ -66,8 +66,8 @@ class World:
         await use_cases.add_order(self.ctx, created)
         self.ctx.grant(
             RelationTuple("Order", order_id, "owners", "buyer"),
+            RelationTuple("Order", order_id, "sellers", "seller"),
             RelationTuple("Order", order_id, "parents", "t1"),
-            RelationTuple("Ticket", "t1", "owners", "seller"),
         )
         return order_id
 
@@ -146,7 +146,9 @@ async def test_an_order_cancelled_while_the_card_is_authorised_releases_the_hold
 async def test_completion_captures_and_a_redelivery_captures_nothing_more(world: World) -> None:
     await world.order()
     payment = await world.pay()
-    completed = events.OrderCompleted(id="o1", version=1, payment_id=payment.id)
+    completed = events.OrderCompleted(
+        id="o1", version=1, payment_id=payment.id, ticket_id="t1", user_id="buyer"
+    )
     await use_cases.order_completed(world.ctx, world.charges, completed)
     await use_cases.order_completed(world.ctx, world.charges, completed)
     assert world.charges.captured == [payment.stripe_id]
@@ -165,7 +167,9 @@ async def test_a_processor_outage_delays_the_capture_and_never_loses_it(world: W
     await world.order()
     payment = await world.pay()
     world.charges.down = True
-    completed = events.OrderCompleted(id="o1", version=1, payment_id=payment.id)
+    completed = events.OrderCompleted(
+        id="o1", version=1, payment_id=payment.id, ticket_id="t1", user_id="buyer"
+    )
     await use_cases.order_completed(world.ctx, world.charges, completed)
     assert await world.status(payment.id) == PaymentStatus.CAPTURING  # decided, pending
     await use_cases.settle_pending(world.ctx, world.charges)  # still down: still pending

@@ -10,6 +10,28 @@ SAMPLES: list[events.Event] = [
     events.TicketUpdated(
         id="t1", version=3, title="Gig", price=Decimal("12"), user_id="u1", order_id="o1"
     ),
+    events.TicketSold(
+        id="t1",
+        version=4,
+        title="Gig",
+        price=Decimal("12"),
+        user_id="u2",
+        status=events.TicketStatus.SOLD,
+        event_starts_at=datetime(2027, 6, 5, 19, 30, tzinfo=UTC),
+        sales=1,
+        order_id="o1",
+        seller_id="u1",
+    ),
+    events.TicketAdmitted(
+        id="t1",
+        version=5,
+        title="Gig",
+        price=Decimal("12"),
+        user_id="u2",
+        status=events.TicketStatus.ADMITTED,
+        sales=1,
+        admitted_at=datetime(2027, 6, 5, 19, 2, tzinfo=UTC),
+    ),
     events.TicketApproved(id="t1", version=1, case_id="c1"),
     events.TicketRejected(id="t1", version=1, case_id="c1", reason="listed word: scam"),
     events.OrderCreated(
@@ -21,7 +43,7 @@ SAMPLES: list[events.Event] = [
         ticket=events.OrderTicket(id="t1", price=Decimal("10.50"), user_id="u1"),
     ),
     events.OrderCancelled(id="o1", version=1, ticket_id="t1"),
-    events.OrderCompleted(id="o1", version=1, payment_id="p1"),
+    events.OrderCompleted(id="o1", version=1, payment_id="p1", ticket_id="t1", user_id="buyer"),
     events.ExpirationComplete(id="o1", version=0),
     events.PaymentAuthorized(id="p1", version=0, order_id="o1"),
 ]

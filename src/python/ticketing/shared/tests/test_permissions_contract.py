@@ -35,11 +35,12 @@ async def permissions(
 
 
 async def marketplace(permissions: PermissionPort) -> None:
-    """Seller s owns ticket t; buyer b owns order o of t and payment p of o."""
+    """Seller s holds ticket t; buyer b owns order o of t, which s sells, and payment p of o."""
     await permissions.write(
         [
             RelationTuple("Ticket", "t", "owners", "s"),
             RelationTuple("Order", "o", "owners", "b"),
+            RelationTuple("Order", "o", "sellers", "s"),
             RelationTuple("Order", "o", "parents", "t"),
             RelationTuple("Payment", "p", "owners", "b"),
             RelationTuple("Payment", "p", "parents", "o"),
@@ -51,7 +52,7 @@ async def marketplace(permissions: PermissionPort) -> None:
     ("namespace", "obj", "permit", "allowed"),
     [
         ("Ticket", "t", "edit", {"s"}),
-        ("Order", "o", "view", {"b", "s"}),  # the ticket's owner sees orders of it
+        ("Order", "o", "view", {"b", "s"}),  # the buyer and the seller
         ("Order", "o", "edit", {"b"}),
         ("Payment", "p", "view", {"b", "s"}),
         ("Payment", "p", "edit", {"b"}),
@@ -64,6 +65,22 @@ async def test_the_model_grants_exactly_these(
     await marketplace(permissions)
     for user in ("s", "b", "stranger"):
         assert await permissions.check(namespace, obj, permit, user) == (user in allowed), user
+
+
+async def test_once_sold_the_buyer_holds_the_ticket_and_its_next_holder_sees_no_earlier_sale(
+    permissions: PermissionPort,
+) -> None:
+    await marketplace(permissions)
+    seller, buyer = (RelationTuple("Ticket", "t", "owners", u) for u in ("s", "b"))
+    await permissions.delete([seller])
+    await permissions.write([buyer])  # the sale moves the ticket: b holds it
+    assert not await permissions.check("Ticket", "t", "edit", "s")
+    assert await permissions.check("Ticket", "t", "edit", "b")
+    assert await permissions.check("Order", "o", "view", "s")  # the seller keeps the sale
+    await permissions.delete([buyer])
+    await permissions.write([RelationTuple("Ticket", "t", "owners", "c")])  # b resells to c
+    assert not await permissions.check("Order", "o", "view", "c")
+    assert not await permissions.check("Payment", "p", "view", "c")
 
 
 async def test_writing_twice_is_harmless_and_delete_revokes(permissions: PermissionPort) -> None:

@@ -1,7 +1,7 @@
 """The ticket rules as plain functions: no server starts here."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +23,14 @@ Sort = listing.Sort
 
 def ticket() -> dict[str, Any]:
     """A ticket as stored (Beanie's encoding), as the read paths get it from the driver."""
-    created = datetime(2026, 1, 2, 3, 4, 5)
-    return {"_id": "0a1b-2c", "title": "Gig", "price": Decimal128("12.50"), "created_at": created}
+    created, starts = datetime(2026, 1, 2, 3, 4, 5), datetime(2026, 2, 3, 19, 30)
+    return {
+        "_id": "0a1b-2c",
+        "title": "Gig",
+        "price": Decimal128("12.50"),
+        "created_at": created,
+        "event_starts_at": starts,
+    }
 
 
 @pytest.mark.parametrize("sort", list(Sort))
@@ -34,8 +40,12 @@ def test_a_cursor_round_trips_to_the_key_and_id_of_its_ticket(sort: Sort) -> Non
     key, ticket_id = listing.decode_cursor(sort, cursor)
     assert ticket_id == "0a1b-2c"
     field, _ = listing.SORT_KEYS[sort]
-    created = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    assert key == (created if field == "created_at" else Decimal128("12.50"))
+    expected = {
+        "created_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "event_starts_at": datetime(2026, 2, 3, 19, 30, tzinfo=UTC),
+        "price": Decimal128("12.50"),
+    }
+    assert key == expected[field]
 
 
 @pytest.mark.parametrize("cursor", ["", "12", "12.", ".t-1", "x.t-1", "1.T-1", "1" * 15 + ".a"])
@@ -53,14 +63,38 @@ def test_the_page_after_a_key_breaks_ties_by_id_in_the_same_direction() -> None:
     assert listing.page_filter(Sort.OLDEST, None) == {}
 
 
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
 def test_search_filters_escape_the_title_and_bound_the_price() -> None:
-    query = listing.search_filter("(gala", Decimal("1"), None)
-    assert query == {
+    every = listing.Search(title="(gala", min_price=Decimal("1"), for_sale=False)
+    assert listing.search_filter(every, NOW) == {
         "title": {"$regex": r"\(gala", "$options": "i"},
         "price": {"$gte": Decimal128("1")},
     }
     with pytest.raises(InvalidInput, match="0 or more"):
-        listing.search_filter(None, None, Decimal("-1"))
+        listing.search_filter(listing.Search(max_price=Decimal("-1")), NOW)
+
+
+def test_for_sale_is_approved_unreserved_and_to_come_within_the_dates_asked() -> None:
+    after, before = NOW + timedelta(days=2), NOW + timedelta(days=4)
+    weekend = listing.Search(starts_after=after, starts_before=before)
+    assert listing.search_filter(weekend, NOW) == {
+        "event_starts_at": {"$gt": NOW, "$gte": after, "$lte": before},
+        "status": "approved",
+        "order_id": None,
+    }
+    assert listing.search_filter(listing.Search(), NOW)["event_starts_at"] == {"$gt": NOW}
+
+
+def test_the_soonest_cursor_is_the_event_date_in_milliseconds() -> None:
+    stored = {**ticket(), "event_starts_at": datetime(2027, 6, 5, 19, 30)}  # naive, as stored
+    cursor = listing.encode_cursor(Sort.SOONEST, stored)
+    assert cursor == "1812223800000.0a1b-2c"
+    assert listing.decode_cursor(Sort.SOONEST, cursor) == (
+        datetime(2027, 6, 5, 19, 30, tzinfo=UTC),
+        "0a1b-2c",
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ class Group implements Namespace {
   }
 }
 
+// Its holder: who alone may list it and show its code.
 class Ticket implements Namespace {
   related: {
     owners: User[]
@@ -21,16 +22,18 @@ class Ticket implements Namespace {
   }
 }
 
+// The buyer owns an order; its seller (the ticket's holder when it was placed) sees it, and
+// keeps seeing it once the ticket is the buyer's.
 class Order implements Namespace {
   related: {
     owners: User[]
+    sellers: User[]
     parents: Ticket[]
   }
 
   permits = {
     view: (ctx: Context): boolean =>
-      this.related.owners.includes(ctx.subject) ||
-      this.related.parents.traverse((p) => p.permits.edit(ctx)),
+      this.related.owners.includes(ctx.subject) || this.related.sellers.includes(ctx.subject),
     edit: (ctx: Context): boolean => this.related.owners.includes(ctx.subject),
   }
 }
@@ -41,8 +44,7 @@ class Payment implements Namespace {
     parents: Order[]
   }
 
-  // Whoever may see the order sees its payment: the payer (the order's owner) and the
-  // ticket's owner.
+  // Whoever may see the order sees its payment: the payer (the order's owner) and the seller.
   permits = {
     view: (ctx: Context): boolean => this.related.parents.traverse((p) => p.permits.view(ctx)),
     edit: (ctx: Context): boolean => this.related.owners.includes(ctx.subject),
