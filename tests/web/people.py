@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -31,8 +32,9 @@ class Site:
     env: dict[str, str]
     mail: MailCatcher  # the mail the platform sent
 
-    def grant_admin(self, email: str) -> None:
-        command = [sys.executable, "-m", "ticketing.auth.admin", "grant", email]
+    def grant(self, email: str, group: str = "admin") -> None:
+        """Make ``email`` a member of ``group`` with the admin command, as an operator would."""
+        command = [sys.executable, "-m", "ticketing.auth.admin", "grant", email, "--group", group]
         done = subprocess.run(command, env={**python_env(), **self.env}, capture_output=True)
         assert done.returncode == 0, done.stderr
 
@@ -54,12 +56,21 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def sell(page: Page, title: str, price: str = "45.00") -> str:
-    """List a ticket; the URL of its page."""
+def fill_listing(page: Page, title: str, price: str, face_value: str | None = None) -> None:
+    """The sell form: an event a month from now, its face value the price unless given."""
     page.goto("/tickets/new")
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Price").fill(price)
+    starts = datetime.now(UTC) + timedelta(days=30)
+    page.get_by_label("Event starts (UTC)").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Venue").fill("Town Hall")
+    page.get_by_label("Face value").fill(face_value or price)
+    page.get_by_label("Asking price").fill(price)
     page.get_by_role("button", name="Sell").click()
+
+
+def sell(page: Page, title: str, price: str = "45.00", face_value: str | None = None) -> str:
+    """List a ticket; the URL of its page."""
+    fill_listing(page, title, price, face_value)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     return page.url
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from ticketing.stack.processes import ServiceProcess
 from ticketing.stack.servers import free_port, python_env
-from web.people import PASSWORD, Site, reserve, sell, shoot, sign_up, until
+from web.people import PASSWORD, Site, fill_listing, reserve, sell, shoot, sign_up, until
 
 
 def test_field_errors_show_next_to_their_fields(visitor: Page) -> None:
@@ -25,12 +25,9 @@ def test_field_errors_show_next_to_their_fields(visitor: Page) -> None:
     expect(visitor.locator("#email-error")).to_contain_text("email must look like")
     expect(visitor.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
     sign_up(visitor, "seller")
-    visitor.goto("/tickets/new")
-    visitor.get_by_label("Title").fill("   ")
-    visitor.get_by_label("Price").fill("0")
-    visitor.get_by_role("button", name="Sell").click()
+    fill_listing(visitor, "   ", "0")
     expect(visitor.locator("#title-error, #price-error")).not_to_have_count(0)
-    expect(visitor.get_by_label("Price")).to_have_value("0")  # what was typed stays
+    expect(visitor.get_by_label("Asking price")).to_have_value("0")  # what was typed stays
 
 
 def test_forbidden_and_unknown_things_get_pages_not_traces(browser: Browser, site: Site) -> None:
@@ -39,7 +36,7 @@ def test_forbidden_and_unknown_things_get_pages_not_traces(browser: Browser, sit
     sign_up(seller, "seller")
     sign_up(other, "other")
     ticket_url = sell(seller, f"Recital {uuid4().hex[:6]}")
-    until(seller, ticket_url, "#moderation", "Approved")
+    until(seller, ticket_url, "#status", "For sale")
     buyer = browser.new_context(base_url=site.url).new_page()
     sign_up(buyer, "buyer")
     order_url = reserve(buyer, ticket_url)
@@ -97,7 +94,9 @@ PAGES = [
     "/recover",
     "/account",
     "/tickets/new",
+    "/tickets/mine",
     "/orders",
+    "/door",
     "/no/such/page",
 ]
 
@@ -108,7 +107,8 @@ def test_every_page_has_no_serious_accessibility_violations(
     sign_up(visitor, "reader")
     ticket_url = sell(visitor, f"Accessible {uuid4().hex[:6]}")
     found = {}
-    for path in [*PAGES, urlsplit(ticket_url).path]:
+    ticket = urlsplit(ticket_url).path
+    for path in [*PAGES, ticket, f"{ticket}/code"]:
         visitor.goto(path)
         result = Axe().run(visitor)
         found[path] = [

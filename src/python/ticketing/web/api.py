@@ -20,6 +20,7 @@ class User(msgspec.Struct):
     id: str
     email: str
     admin: bool = False
+    door: bool = False
 
 
 class CurrentUser(msgspec.Struct):
@@ -30,11 +31,35 @@ class Ticket(msgspec.Struct):
     id: str
     title: str
     price: Decimal
-    user_id: str
-    order_id: str | None
+    user_id: str  # its holder
     status: str
-    status_reason: str | None
     version: int
+    order_id: str | None = None
+    status_reason: str | None = None
+    event_starts_at: datetime | None = None
+    venue: str | None = None
+    face_value: Decimal | None = None
+
+
+class ListingRules(msgspec.Struct):
+    price_cap: Decimal
+    price_min: Decimal
+    price_max: Decimal
+
+
+class Code(msgspec.Struct):
+    ticket_id: str
+    code: str
+    version: int
+
+
+class Admission(msgspec.Struct):
+    id: str
+    title: str
+    user_id: str
+    event_starts_at: datetime | None
+    venue: str | None
+    admitted_at: datetime
 
 
 class TicketPage(msgspec.Struct):

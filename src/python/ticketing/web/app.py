@@ -32,6 +32,7 @@ from ticketing.shared.service_app import liveness
 from ticketing.shared.telemetry import Telemetry
 from ticketing.web.account_pages import CodePages, SettingsPages
 from ticketing.web.api import Api, ApiError, BackendDown, CurrentUser, User
+from ticketing.web.door_pages import DoorPages
 from ticketing.web.moderation_pages import ModerationPages
 from ticketing.web.order_pages import OrderPages
 from ticketing.web.pages import Member
@@ -165,6 +166,7 @@ def create_app(settings: WebSettings) -> Litestar:
             TicketPages,
             OrderPages,
             ModerationPages,
+            DoorPages,
             CodePages,
             SettingsPages,
             create_static_files_router("/static", [static]),

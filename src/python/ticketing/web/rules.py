@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ticketing.web.api import Order, Ticket, User
@@ -17,34 +18,70 @@ class Action:
     reason: str | None = None  # why not, in words the visitor understands
 
 
-def reserve(ticket: Ticket, visitor: User | None) -> Action:
+def _started(ticket: Ticket, now: datetime) -> bool:
+    return ticket.event_starts_at is not None and ticket.event_starts_at <= now
+
+
+def reserve(ticket: Ticket, visitor: User | None, now: datetime) -> Action:
     if visitor is None:
         return Action(False, "Sign in to reserve this ticket.")
     if ticket.user_id == visitor.id:
         return Action(False, "This is your own ticket.")
+    if ticket.status == "sold":
+        return Action(False, "This ticket is sold.")
+    if ticket.status == "admitted":
+        return Action(False, "This ticket was used at the door.")
     if ticket.order_id is not None:
         return Action(False, "Someone has reserved this ticket.")
     if ticket.status == "waiting_moderation":
         return Action(False, "This ticket is waiting for moderation.")
     if ticket.status == "rejected":
         return Action(False, f"Moderation rejected this ticket: {ticket.status_reason}.")
+    if ticket.event_starts_at is None:
+        return Action(False, "The seller has not said when the event starts yet.")
+    if _started(ticket, now):
+        return Action(False, "The event has started.")
     return Action(True)
 
 
 def edit(ticket: Ticket, visitor: User | None) -> Action:
     if visitor is None or ticket.user_id != visitor.id:
         return Action(False, "Only the seller can edit this ticket.")
+    if ticket.status in ("sold", "admitted"):
+        return Action(False, "A ticket you hold is listed again with Sell again, not edited.")
     if ticket.order_id is not None:
         return Action(False, "A buyer has reserved this ticket, so it cannot be edited.")
     return Action(True)
 
 
-def moderation_status(ticket: Ticket) -> str:
+def resell(ticket: Ticket, visitor: User | None, now: datetime) -> Action:
+    """Its holder may sell a ticket they bought again, until the event starts."""
+    if visitor is None or ticket.user_id != visitor.id or ticket.status != "sold":
+        return Action(False, "Only its holder can sell a ticket they bought again.")
+    if _started(ticket, now):
+        return Action(False, "The event has started.")
+    return Action(True)
+
+
+def show_code(ticket: Ticket, visitor: User | None) -> bool:
+    """Its holder sees the ticket's code until it is used."""
+    return visitor is not None and ticket.user_id == visitor.id and ticket.status != "admitted"
+
+
+def status(ticket: Ticket) -> str:
+    """Where the ticket is, in words."""
     return {
         "waiting_moderation": "Waiting for moderation",
-        "approved": "Approved",
-        "rejected": f"Rejected: {ticket.status_reason}",
+        "approved": "For sale" if ticket.order_id is None else "Reserved",
+        "rejected": f"Rejected by moderation: {ticket.status_reason}",
+        "sold": "Sold",
+        "admitted": "Used at the door",
     }.get(ticket.status, ticket.status)
+
+
+def max_price(face_value: Decimal, cap: Decimal) -> Decimal:
+    """The highest asking price, as the API computes it (rounded down to a cent)."""
+    return (face_value * cap).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 def seconds_left(order: Order, now: datetime | None = None) -> int:

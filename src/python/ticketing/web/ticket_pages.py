@@ -1,7 +1,9 @@
-"""The ticket pages: the list for sale, one ticket, selling and editing, reserving."""
+"""The ticket pages: the list for sale, one ticket, selling and editing, reserving, the tickets
+you hold with their codes, and selling one you bought again."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -10,22 +12,86 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ticketing.web import rules
-from ticketing.web.api import Order, Ticket, TicketPage
+from ticketing.web.api import Api, Code, ListingRules, Order, Ticket, TicketPage, User
 from ticketing.web.pages import ApiClient, Form, Me, SignedInUser, Visitor, page, submit
+from ticketing.web.qr import svg
 
 
 class TicketForm(msgspec.Struct):
     title: str = ""
     price: str = ""
+    face_value: str = ""
+    event_starts_at: str = ""  # as the browser's datetime-local input sends it, in UTC
+    venue: str = ""
+
+    def body(self) -> dict[str, str]:
+        """The API's listing: the event time in UTC, as the form labels it."""
+        fields = msgspec.structs.asdict(self)
+        if starts := self.event_starts_at:  # browsers leave the seconds out
+            fields["event_starts_at"] = f"{starts}:00Z" if len(starts) == 16 else f"{starts}Z"
+        return {name: value for name, value in fields.items() if value}
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketForm:
+        starts = ticket.event_starts_at
+        return cls(
+            title=ticket.title,
+            price=str(ticket.price),
+            face_value=str(ticket.face_value or ""),
+            event_starts_at=starts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if starts else "",
+            venue=ticket.venue or "",
+        )
+
+
+class ResaleForm(msgspec.Struct):
+    price: str = ""
+
+
+async def listing_rules(api: Api) -> ListingRules:
+    return await api.get("/api/tickets/rules", None, ListingRules)
+
+
+def form_page(
+    user: User,
+    rules_: ListingRules,
+    form: TicketForm,
+    errors: dict[str, str],
+    ticket: Ticket | None,
+    status_code: int = 200,
+) -> Template:
+    """The sell (or edit) form, stating the price rules it will be held to."""
+    context = {"form": form, "errors": errors, "ticket": ticket, "rules": rules_}
+    return page("ticket_form.html", user, status_code, **context)
+
+
+def ticket_page(
+    ticket: Ticket,
+    visitor: User | None,
+    errors: dict[str, str] | None = None,
+    resale: ResaleForm | None = None,
+    status_code: int = 200,
+) -> Template:
+    """One ticket: where it is, and what the visitor may do with it, or why not."""
+    now = datetime.now(UTC)  # for what the page offers; the API decides for itself
+    return page(
+        "ticket.html",
+        visitor,
+        status_code,
+        ticket=ticket,
+        status=rules.status(ticket),
+        reserve=rules.reserve(ticket, visitor, now),
+        edit=rules.edit(ticket, visitor),
+        resell=rules.resell(ticket, visitor, now),
+        show_code=rules.show_code(ticket, visitor),
+        errors=errors or {},
+        resale=resale or ResaleForm(),
+    )
 
 
 class TicketPages(Controller):
     @get("/")
     async def index(
-        self,
-        request: Request[Any, Any, Any],
-        api: ApiClient,
-        visitor: Visitor,
+        self, request: Request[Any, Any, Any], api: ApiClient, visitor: Visitor
     ) -> Template:
         names = ("title", "sort", "min_price", "max_price", "cursor")
         query = {k: v for k in names if (v := request.query_params.get(k))}
@@ -33,56 +99,66 @@ class TicketPages(Controller):
         return page("tickets.html", visitor, page=found, query=query)
 
     @get("/tickets/new")
-    async def new_form(self, user: SignedInUser) -> Template:
-        return page("ticket_form.html", user, form=TicketForm(), errors={}, ticket=None)
+    async def new_form(self, api: ApiClient, user: SignedInUser) -> Template:
+        return form_page(user, await listing_rules(api), TicketForm(), {}, None)
 
     @post("/tickets/new")
     async def create(self, data: Annotated[TicketForm, Form], me: Me) -> Response[Any]:
-        body = {"title": data.title, "price": data.price}
         ticket, errors = await submit(
-            me.api, "POST", "/api/tickets", me.token, body, Ticket, (400,)
+            me.api, "POST", "/api/tickets", me.token, data.body(), Ticket, (400,)
         )
         if errors:
-            return page("ticket_form.html", me.user, 400, form=data, errors=errors, ticket=None)
+            return form_page(me.user, await listing_rules(me.api), data, errors, None, 400)
         assert ticket is not None
         return Redirect(f"/tickets/{ticket.id}", status_code=303)
 
+    @get("/tickets/mine")
+    async def mine(self, me: Me) -> Template:
+        held = await me.api.get("/api/tickets/mine", me.token, list[Ticket])
+        return page("my_tickets.html", me.user, tickets=held)
+
     @get("/tickets/{ticket_id:str}")
-    async def show(
-        self,
-        ticket_id: FromPath[str],
-        api: ApiClient,
-        visitor: Visitor,
-    ) -> Template:
-        ticket = await api.get(f"/api/tickets/{ticket_id}", None, Ticket)
-        return page(
-            "ticket.html",
-            visitor,
-            ticket=ticket,
-            reserve=rules.reserve(ticket, visitor),
-            edit=rules.edit(ticket, visitor),
-            moderation=rules.moderation_status(ticket),
-        )
+    async def show(self, ticket_id: FromPath[str], api: ApiClient, visitor: Visitor) -> Template:
+        return ticket_page(await api.get(f"/api/tickets/{ticket_id}", None, Ticket), visitor)
+
+    @get("/tickets/{ticket_id:str}/code")
+    async def code(self, ticket_id: FromPath[str], me: Me) -> Template:
+        """The holder's code as a QR code, and as text, on a page that prints alone."""
+        ticket = await me.api.get(f"/api/tickets/{ticket_id}", None, Ticket)
+        code = await me.api.get(f"/api/tickets/{ticket_id}/code", me.token, Code)
+        return page("ticket_code.html", me.user, ticket=ticket, code=code, qr=svg(code.code))
 
     @get("/tickets/{ticket_id:str}/edit")
     async def edit_form(
         self, ticket_id: FromPath[str], api: ApiClient, user: SignedInUser
     ) -> Template:
         ticket = await api.get(f"/api/tickets/{ticket_id}", None, Ticket)
-        form = TicketForm(title=ticket.title, price=str(ticket.price))
-        return page("ticket_form.html", user, form=form, errors={}, ticket=ticket)
+        return form_page(user, await listing_rules(api), TicketForm.of(ticket), {}, ticket)
 
     @post("/tickets/{ticket_id:str}/edit")
     async def save(
         self, ticket_id: FromPath[str], data: Annotated[TicketForm, Form], me: Me
     ) -> Response[Any]:
-        body = {"title": data.title, "price": data.price}
         path = f"/api/tickets/{ticket_id}"
-        _, errors = await submit(me.api, "PUT", path, me.token, body, refusals=(400,))
+        _, errors = await submit(me.api, "PUT", path, me.token, data.body(), refusals=(400,))
         if errors:
             ticket = await me.api.get(path, None, Ticket)
-            return page("ticket_form.html", me.user, 400, form=data, errors=errors, ticket=ticket)
+            return form_page(me.user, await listing_rules(me.api), data, errors, ticket, 400)
         return Redirect(f"/tickets/{ticket_id}", status_code=303)
+
+    @post("/tickets/{ticket_id:str}/resale")
+    async def resell(
+        self, ticket_id: FromPath[str], data: Annotated[ResaleForm, Form], me: Me
+    ) -> Response[Any]:
+        path = f"/api/tickets/{ticket_id}"
+        body = {"price": data.price}
+        _, errors = await submit(
+            me.api, "POST", f"{path}/resale", me.token, body, refusals=(400, 409)
+        )
+        if not errors:
+            return Redirect(f"/tickets/{ticket_id}", status_code=303)
+        ticket = await me.api.get(path, None, Ticket)
+        return ticket_page(ticket, me.user, errors, data, 400)
 
     @post("/tickets/{ticket_id:str}/reserve")
     async def reserve(self, ticket_id: FromPath[str], me: Me) -> Redirect:

@@ -9,6 +9,7 @@ from ticketing.web import rules
 from ticketing.web.api import Order, OrderTicket, Ticket, User
 
 SELLER, BUYER = User("u-seller", "s@example.com"), User("u-buyer", "b@example.com")
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def ticket(**fields: object) -> Ticket:
@@ -21,6 +22,7 @@ def ticket(**fields: object) -> Ticket:
         "status": "approved",
         "status_reason": None,
         "version": 1,
+        "event_starts_at": NOW + timedelta(days=3),
     }
     return Ticket(**{**base, **fields})  # type: ignore[arg-type]
 
@@ -37,20 +39,59 @@ def ticket(**fields: object) -> Ticket:
             BUYER,
             "Moderation rejected this ticket: listed word.",
         ),
+        ({"status": "sold", "user_id": "u-other"}, BUYER, "This ticket is sold."),
+        ({"status": "admitted", "user_id": "u-other"}, BUYER, "This ticket was used at the door."),
+        ({"event_starts_at": NOW}, BUYER, "The event has started."),
+        ({"event_starts_at": None}, BUYER, "The seller has not said when the event starts yet."),
     ],
 )
 def test_reserve_says_why_not(fields: dict[str, object], visitor: User | None, reason: str) -> None:
-    assert rules.reserve(ticket(**fields), visitor) == rules.Action(False, reason)
+    assert rules.reserve(ticket(**fields), visitor, NOW) == rules.Action(False, reason)
 
 
 def test_an_approved_free_ticket_of_someone_else_can_be_reserved() -> None:
-    assert rules.reserve(ticket(), BUYER) == rules.Action(True)
+    assert rules.reserve(ticket(), BUYER, NOW) == rules.Action(True)
 
 
-def test_only_the_seller_edits_and_not_while_reserved() -> None:
+def test_only_the_seller_edits_and_not_while_reserved_or_once_bought() -> None:
     assert rules.edit(ticket(), SELLER).allowed
     assert not rules.edit(ticket(), BUYER).allowed
     assert "reserved" in str(rules.edit(ticket(order_id="o-1"), SELLER).reason)
+    assert "Sell again" in str(rules.edit(ticket(status="sold"), SELLER).reason)
+
+
+def test_only_the_holder_of_a_bought_ticket_sells_it_again_before_the_event() -> None:
+    bought = ticket(status="sold", user_id=BUYER.id)
+    assert rules.resell(bought, BUYER, NOW).allowed
+    assert not rules.resell(bought, SELLER, NOW).allowed
+    assert not rules.resell(ticket(status="approved", user_id=BUYER.id), BUYER, NOW).allowed
+    assert rules.resell(bought, BUYER, NOW + timedelta(days=3)).reason == "The event has started."
+
+
+def test_the_holder_sees_the_code_until_it_is_used() -> None:
+    assert rules.show_code(ticket(), SELLER)
+    assert not rules.show_code(ticket(), BUYER)
+    assert not rules.show_code(ticket(), None)
+    assert not rules.show_code(ticket(status="admitted"), SELLER)
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({}, "For sale"),
+        ({"order_id": "o-1"}, "Reserved"),
+        ({"status": "sold"}, "Sold"),
+        ({"status": "admitted"}, "Used at the door"),
+        ({"status": "rejected", "status_reason": "x"}, "Rejected by moderation: x"),
+    ],
+)
+def test_where_a_ticket_is_in_words(fields: dict[str, object], said: str) -> None:
+    assert rules.status(ticket(**fields)) == said
+
+
+def test_the_highest_asking_price_rounds_down_to_a_cent() -> None:
+    assert rules.max_price(Decimal("40.00"), Decimal("1.20")) == Decimal("48.00")
+    assert rules.max_price(Decimal("33.33"), Decimal("1.20")) == Decimal("39.99")
 
 
 def test_seconds_left_counts_down_only_for_an_open_order() -> None:
