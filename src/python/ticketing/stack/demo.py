@@ -123,8 +123,18 @@ class Demo:
         )
         theirs = self.call("GET", "/api/orders", 200, seller["token"])
         self.say(f"seller's orders: {len(theirs)} (a seller buys nothing here)")
-        final = self.call("GET", f"/api/tickets/{ticket['id']}", 200)
-        self.say(f"the ticket stays reserved by order {final['order_id']}")
+
+        def held() -> dict[str, Any] | None:
+            mine = self.call("GET", "/api/tickets/mine", 200, buyer["token"])
+            return next((t for t in mine if t["id"] == ticket["id"]), None)
+
+        sold = self.until("the ticket to change hands", held)
+        self.say(f"the ticket is {sold['status']}: the buyer holds it now")
+        path = f"/api/tickets/{ticket['id']}/code"
+        code = self.call("GET", path, 200, buyer["token"])
+        self.say(f"buyer's ticket code (version {code['version']}): {code['code'][:24]}...")
+        self.call("GET", path, 403, seller["token"])
+        self.say("the seller's code no longer exists for them: only the holder gets one")
 
 
 def main(argv: list[str] | None = None) -> int:
