@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -53,7 +53,12 @@ class Market:
             [RelationTuple("Ticket", ticket_id, "owners", seller.id)]
         )
         created = events.TicketCreated(
-            id=ticket_id, version=0, title="Gig", price=Decimal("20.00"), user_id=seller.id
+            id=ticket_id,
+            version=0,
+            title="Gig",
+            price=Decimal("20.00"),
+            user_id=seller.id,
+            event_starts_at=datetime.now(UTC) + timedelta(days=30),
         )
         approved = events.TicketUpdated(
             **msgspec.structs.asdict(created)

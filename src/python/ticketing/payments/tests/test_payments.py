@@ -44,6 +44,7 @@ class World:
             [
                 RelationTuple("Ticket", ticket_id, "owners", self.seller_id),
                 RelationTuple("Order", order_id, "owners", self.buyer_id),
+                RelationTuple("Order", order_id, "sellers", self.seller_id),
                 RelationTuple("Order", order_id, "parents", ticket_id),
             ]
         )
