@@ -14,6 +14,7 @@ from hypothesis.errors import Unsatisfiable
 from litestar import Litestar
 from pymongo import AsyncMongoClient
 from schemathesis import GenerationMode
+from schemathesis.checks import positive_data_acceptance
 from schemathesis.python import asgi
 
 from ticketing.shared.identity import EmbeddedIdentity
@@ -21,6 +22,16 @@ from ticketing.shared.permissions import ADMIN_GROUP, EmbeddedPermissions, Relat
 
 PASSWORD = "correct horse battery staple"
 _METHODS = {"get", "put", "post", "delete", "patch", "head"}
+# Operations with rules JSON Schema cannot state: a rule across fields (a listing's price at
+# most its face value times the cap) or against the clock (its event still to come). A
+# schema-valid request may break them, and a 400 naming the rule is then the right answer, so
+# schemathesis' "schema-valid requests are accepted" check does not apply to them; every
+# other check does.
+BEYOND_THE_SCHEMA = {
+    "POST /api/tickets",
+    "PUT /api/tickets/{ticket_id}",
+    "POST /api/tickets/{ticket_id}/resale",
+}
 
 # Up to 25 generated requests per operation and mode (valid, invalid), the same every run.
 EXAMPLES = settings(
@@ -65,12 +76,14 @@ def check_every_operation(
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()  # type: ignore[union-attr]  # an invalid schema raises here
+        excluded = [positive_data_acceptance] if operation.label in BEYOND_THE_SCHEMA else []
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
             @EXAMPLES
             @given(case=operation.as_strategy(generation_mode=mode))
             def check(case: Any) -> None:
-                case.call_and_validate(headers=headers)
+                # Run below, within this iteration: it sees this operation's exclusions.
+                case.call_and_validate(headers=headers, excluded_checks=excluded)  # noqa: B023
 
             try:
                 check()

@@ -58,7 +58,7 @@ async def test_sign_up_creates_the_user_and_signs_them_in(client: httpx.AsyncCli
     assert stored.email == "ada@example.com"
 
     by_cookie = (await client.get("/api/users/currentuser")).json()
-    expected = {"id": body["id"], "email": "ada@example.com", "admin": False}
+    expected = {"id": body["id"], "email": "ada@example.com", "admin": False, "door": False}
     assert by_cookie == {"current_user": expected}
     client.cookies.clear()
     bearer = {"Authorization": f"Bearer {body['token']}"}
