@@ -25,9 +25,8 @@ from deploy.helm.chart import by_service, render, services
 from deploy.kube_env import Pod, entrypoint, expand, pods, resolve_env, rewrite_hosts, url_hosts
 from deploy.production_shape import DOCKERFILE, LoopbackCluster, loopback_cluster
 from ticketing.shared.identity import SESSION_COOKIE
-from ticketing.stack.story import listing
+from ticketing.stack.story import listing, until
 from ticketing.stack.stripe_standin import PUBLISHABLE_KEY
-from ticketing.testing.polling import poll_until
 
 T = TypeVar("T")
 PASSWORD = "correct horse battery staple"
@@ -121,7 +120,7 @@ class User:
         assert signed_up.json()["token"] is None  # not before the address is verified
         refused = httpx.post(f"{auth}/api/users/signin", json=body, timeout=30)
         assert refused.status_code == 403, refused.text
-        verification = {"email": self.email, "code": poll_until(self._mailed_code)}
+        verification = {"email": self.email, "code": until("the mailed code", self._mailed_code)}
         verified = httpx.post(f"{auth}/api/users/verification", json=verification, timeout=30)
         assert verified.status_code == 200, verified.text
         self.signin = httpx.post(f"{auth}/api/users/signin", json=body, timeout=30)
@@ -173,7 +172,7 @@ def _story(cluster: LoopbackCluster) -> None:
         current = seller.get("tickets", f"/api/tickets/{ticket['id']}")
         return current if current["status"] == "approved" else None
 
-    poll_until(approved)  # moderation's word list passed it
+    until("moderation's approval", approved)  # moderation's word list passed it
     # The web front end reaches tickets through its API_ROUTES; its CSRF cookie is Secure too.
     page = httpx.get(f"{cluster.url('web')}/", params={"title": title}, timeout=30)
     assert page.status_code == 200, page.text
@@ -185,7 +184,7 @@ def _story(cluster: LoopbackCluster) -> None:
         response = buyer.call("POST", "orders", "/api/orders", json={"ticket_id": ticket["id"]})
         return None if response.status_code in (404, 409) else response  # approval on its way
 
-    order = poll_until(ordered)
+    order = until("the order", ordered)
     assert order.status_code == 201, order.text
     order_id = order.json()["id"]
 
@@ -199,12 +198,15 @@ def _story(cluster: LoopbackCluster) -> None:
         response = buyer.call("POST", "payments", "/api/payments", json=body)
         return None if response.status_code == 404 else response  # the order on its way
 
-    payment = poll_until(paid)
+    payment = until("the payment", paid)
     assert payment.status_code == 201, payment.text
     assert payment.json()["status"] == "authorized"
-    poll_until(lambda: buyer.get("orders", f"/api/orders/{order_id}")["status"] == "complete")
+    until(
+        "the order to complete",
+        lambda: buyer.get("orders", f"/api/orders/{order_id}")["status"] == "complete",
+    )
     receipt = f"/api/payments/{payment.json()['id']}"
-    poll_until(lambda: buyer.get("payments", receipt)["status"] == "captured")
+    until("the capture", lambda: buyer.get("payments", receipt)["status"] == "captured")
     # Permissions went to Keto: the buyer's order is a relation tuple there.
     assert any(t[1] == order_id for t in cluster.ory.keto.tuples)
     for member in cluster.pods.values():  # still live and ready after the story

@@ -19,10 +19,9 @@ import pytest
 import stripe
 
 from ticketing.stack.servers import python_env
-from ticketing.stack.story import listing
+from ticketing.stack.story import listing, until
 from ticketing.stack.stripe_standin import STANDIN_KEY
 from ticketing.testing.platform import RunningPlatform
-from ticketing.testing.polling import poll_until
 
 T = TypeVar("T")
 
@@ -51,7 +50,7 @@ class User:
         assert response.status_code == 201, response.text
         ticket = response.json()
         assert ticket["status"] == "waiting_moderation"
-        return dict(poll_until(lambda: self.approved(ticket["id"])))
+        return dict(until("moderation's approval", lambda: self.approved(ticket["id"])))
 
     def approved(self, ticket_id: str) -> dict[str, Any] | None:
         ticket = self.call("GET", "tickets", f"/api/tickets/{ticket_id}").json()
@@ -65,7 +64,7 @@ class User:
             waiting = response.status_code in (404, 409) and "screened" in response.text
             return None if waiting or response.status_code == 404 else response
 
-        return poll_until(attempt)
+        return until("the order", attempt)
 
     def holds(self, ticket_id: str) -> dict[str, Any] | None:
         """The ticket, once it is this user's (under their tickets)."""
@@ -126,24 +125,24 @@ def test_seller_lists_buyer_finds_orders_and_pays(
         paid = buyer.call("POST", "payments", "/api/payments", json=body)
         return None if paid.status_code == 404 else paid  # the order is still on its way
 
-    payment = poll_until(pay)
+    payment = until("the payment", pay)
     assert payment.status_code == 201, payment.text
     assert payment.json()["status"] == "authorized"  # held on the card; orders decides
     assert payment.json()["stripe_id"]
-    poll_until(lambda: buyer.order_status(order["id"], "complete"))
+    until("the order complete", lambda: buyer.order_status(order["id"], "complete"))
 
     def captured() -> dict[str, Any] | None:
         url = f"/api/payments/{payment.json()['id']}"
         current = buyer.call("GET", "payments", url).json()
         return current if current["status"] == "captured" else None
 
-    poll_until(captured)
+    until("the capture", captured)
 
     again = buyer.call(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
     )
     assert again.status_code == 409
-    sold = poll_until(lambda: buyer.holds(ticket["id"]))
+    sold = until("the ticket to change hands", lambda: buyer.holds(ticket["id"]))
     assert (sold["status"], sold["order_id"]) == ("sold", None)
     edit = seller.call(
         "PUT", "tickets", f"/api/tickets/{ticket['id']}", json={"title": "x", "price": "1"}
@@ -162,10 +161,11 @@ def bought(seller: User, buyer: User, stripe_url: str, title: str) -> dict[str, 
     ticket = seller.list_ticket(title)
     order = buyer.order(ticket["id"]).json()
     body = {"order_id": order["id"], "token": card_token(stripe_url)}
-    poll_until(
-        lambda: buyer.call("POST", "payments", "/api/payments", json=body).is_success or None
+    until(
+        "the payment",
+        lambda: buyer.call("POST", "payments", "/api/payments", json=body).is_success,
     )
-    return poll_until(lambda: buyer.holds(ticket["id"]))
+    return until("the ticket to change hands", lambda: buyer.holds(ticket["id"]))
 
 
 def door_staff(services: dict[str, str], platform: RunningPlatform) -> User:
@@ -188,10 +188,11 @@ def test_the_buyer_gets_in_once_with_their_code_and_the_sellers_is_void(
     sellers_code = seller.code(listed["id"]).json()["code"]
     order = buyer.order(listed["id"]).json()
     body = {"order_id": order["id"], "token": card_token(stripe_url)}
-    poll_until(
-        lambda: buyer.call("POST", "payments", "/api/payments", json=body).is_success or None
+    until(
+        "the payment",
+        lambda: buyer.call("POST", "payments", "/api/payments", json=body).is_success,
     )
-    poll_until(lambda: buyer.holds(listed["id"]))
+    until("the ticket to change hands", lambda: buyer.holds(listed["id"]))
     staff = door_staff(services, platform)
     assert buyer.scan(sellers_code).status_code == 403  # not door staff
     void = staff.scan(sellers_code)
@@ -225,10 +226,11 @@ def test_a_buyer_resells_and_their_old_code_is_refused_after_the_next_sale(
     order = third.order(ticket["id"]).json()
     assert order["ticket"]["price"] == "54.00"
     body = {"order_id": order["id"], "token": card_token(stripe_url)}
-    poll_until(
-        lambda: third.call("POST", "payments", "/api/payments", json=body).is_success or None
+    until(
+        "the payment",
+        lambda: third.call("POST", "payments", "/api/payments", json=body).is_success,
     )
-    poll_until(lambda: third.holds(ticket["id"]))
+    until("the ticket to change hands", lambda: third.holds(ticket["id"]))
     staff = door_staff(services, platform)
     assert staff.scan(buyers_code).json()["rule"] == "void-code"
     assert buyer.call("GET", "orders", f"/api/orders/{order['id']}").status_code == 200  # seller
@@ -240,9 +242,13 @@ def test_an_unpaid_order_expires_and_the_ticket_is_free_again(
 ) -> None:
     ticket = seller.list_ticket(f"Expiring gig {uuid4().hex[:6]}")
     order = buyer.order(ticket["id"]).json()
-    poll_until(lambda: buyer.order_status(order["id"], "cancelled"), within=expiration_seconds + 15)
+    until(
+        "the order cancelled",
+        lambda: buyer.order_status(order["id"], "cancelled"),
+        within=expiration_seconds + 15,
+    )
 
-    poll_until(lambda: seller.released(ticket["id"]))
+    until("the ticket's release", lambda: seller.released(ticket["id"]))
     late = buyer.call(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
     )
@@ -263,7 +269,7 @@ def test_a_cancelled_order_frees_the_ticket(seller: User, buyer: User) -> None:
     order = buyer.order(ticket["id"]).json()
     assert buyer.call("DELETE", "orders", f"/api/orders/{order['id']}").status_code == 204
 
-    poll_until(lambda: seller.released(ticket["id"]))
+    until("the ticket's release", lambda: seller.released(ticket["id"]))
     refused = buyer.call(
         "POST", "payments", "/api/payments", json={"order_id": order["id"], "token": "tok_visa"}
     )
@@ -306,17 +312,17 @@ def test_a_listed_word_is_rejected_and_cannot_be_ordered_until_retitled(
         current = seller.call("GET", "tickets", f"/api/tickets/{ticket['id']}").json()
         return current if current["status"] == "rejected" else None
 
-    assert "counterfeit" in poll_until(rejected)["status_reason"]
+    assert "counterfeit" in until("moderation's rejection", rejected)["status_reason"]
 
     def refused() -> httpx.Response | None:
         response = buyer.call("POST", "orders", "/api/orders", json={"ticket_id": ticket["id"]})
         assert response.status_code in (404, 409), response.text  # never 201
         return response if "rejected" in response.text else None  # once orders knows why
 
-    assert poll_until(refused).status_code == 409
+    assert until("the refusal", refused).status_code == 409
     retitled = seller.call(
         "PUT", "tickets", f"/api/tickets/{ticket['id']}", json={"title": "VIP pass", "price": "99"}
     )
     assert retitled.json()["status"] == "waiting_moderation"
-    poll_until(lambda: seller.approved(ticket["id"]))
+    until("moderation's approval", lambda: seller.approved(ticket["id"]))
     assert buyer.order(ticket["id"]).status_code == 201

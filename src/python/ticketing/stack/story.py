@@ -65,11 +65,11 @@ def retry_after(headers: Mapping[str, str], default: float = 1.0) -> float:
         return default
 
 
-def until(what: str, probe: Callable[[], T | None], within: float = 20.0, pause: float = 0.2) -> T:
-    """Call ``probe`` until it returns something other than None; ``NotInTime`` after
-    ``within`` seconds."""
+def until(what: str, probe: Callable[[], T | None], within: float = 30.0, pause: float = 0.1) -> T:
+    """Call ``probe`` until it returns something truthy, and return that; ``NotInTime`` after
+    ``within`` seconds. The one poller of every synchronous walker and test."""
     deadline = time.monotonic() + within
-    while (result := probe()) is None:
+    while not (result := probe()):
         if time.monotonic() > deadline:
             raise NotInTime(f"gave up waiting for {what} after {within:.0f} s")
         time.sleep(pause)

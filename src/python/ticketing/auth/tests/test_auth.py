@@ -97,7 +97,9 @@ async def test_bad_email_or_password_is_a_400_naming_the_rule(
 ) -> None:
     response = await client.post("/api/users/signup", json=body)
     assert response.status_code == 400, response.text
-    assert field in response.text
+    problem = response.json()
+    assert problem["type"].endswith(("/invalid-input", "/validation"))
+    assert [error["field"] for error in problem["errors"]] == [field]
     assert await User.count() == 0
 
 

@@ -27,7 +27,7 @@ def test_retry_after_reads_seconds_and_falls_back_on_nonsense() -> None:
 
 
 def test_until_returns_the_first_answer_or_gives_up() -> None:
-    answers = iter([None, None, "done"])
+    answers = iter([None, False, "done"])
     assert story.until("it", lambda: next(answers), pause=0) == "done"
     with pytest.raises(story.NotInTime, match="gave up waiting for nothing"):
         story.until("nothing", lambda: None, within=0.05, pause=0.01)
