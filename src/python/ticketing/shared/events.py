@@ -1,4 +1,5 @@
-"""Event schemas: the only contract between services.
+"""Event schemas: the contract between services (with the permission model they share, whose
+tuples one service writes and another checks: ``permissions.MODEL``).
 
 One msgspec Struct per event, and beside it the whole of its topology: its RabbitMQ routing key
 (``SUBJECT``), the service that publishes it (``PUBLISHER``) and the services that consume it
