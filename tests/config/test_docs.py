@@ -6,15 +6,20 @@ import re
 from pathlib import Path
 
 from ticketing.auth import codes, passwords
+from ticketing.auth.app import create_app as auth_app
 from ticketing.auth.settings import AuthSettings
 from ticketing.expiration.settings import ExpirationSettings
+from ticketing.moderation.app import create_app as moderation_app
 from ticketing.moderation.settings import ModerationSettings
+from ticketing.orders.app import create_app as orders_app
 from ticketing.orders.settings import OrdersSettings
+from ticketing.payments.app import create_app as payments_app
 from ticketing.payments.settings import PaymentsSettings
 from ticketing.shared import messaging, requests
 from ticketing.shared.services import SERVICES
 from ticketing.stack.edge_config import ROUTES, EdgeSettings
 from ticketing.tickets import listing, rules
+from ticketing.tickets.app import create_app as tickets_app
 from ticketing.tickets.settings import TicketsSettings
 from ticketing.web.settings import WebSettings
 
@@ -82,3 +87,57 @@ def test_every_variable_the_docs_name_is_one_that_is_read() -> None:
         if name not in known and not name.startswith("OTEL_")
     ]
     assert unknown == []
+
+
+def _served() -> dict[tuple[str, str], set[str]]:
+    """(method, path template with parameters as ``{}``) -> its query parameters, from the API
+    services' OpenAPI documents. The apps are built, not started: no server is needed."""
+    apps = [
+        auth_app(AuthSettings(ticketing_profile="dev")),
+        tickets_app(TicketsSettings(ticketing_profile="dev")),
+        orders_app(OrdersSettings(ticketing_profile="dev")),
+        payments_app(PaymentsSettings(ticketing_profile="dev", stripe_api_key="sk_test_standin")),
+        moderation_app(ModerationSettings(ticketing_profile="dev")),
+    ]
+    served: dict[tuple[str, str], set[str]] = {}
+    for app in apps:
+        for path, item in (app.openapi_schema.paths or {}).items():
+            for method in ("get", "put", "post", "delete"):
+                if operation := getattr(item, method):
+                    key = (method.upper(), re.sub(r"\{[^}]*\}", "{}", path))
+                    served[key] = {
+                        p.name for p in operation.parameters or [] if p.param_in == "query"
+                    }
+    return served
+
+
+def _listed() -> list[tuple[str, str, set[str]]]:
+    """(method, path template, query parameters) of every endpoint the README's REST API table
+    names, its shorthand spelled out: ``/signin`` after ``POST /api/users/signup`` is
+    ``POST /api/users/signin``, ``.../reject`` after ``GET /api/moderations/{id}`` is
+    ``/api/moderations/{id}/reject``."""
+    section = Path("README.md").read_text().split("## REST API", 1)[1].split("\n## ", 1)[0]
+    listed, methods, last = [], ["GET"], ""
+    for row in re.findall(r"^\| (`.*?) \| ", section, re.M):
+        for given, path, query in re.findall(
+            r"`(?:([A-Z/]+) )?((?:\.\.\.)?/[^`?\s]*)\??([^`]*)`", row
+        ):
+            methods = given.split("/") if given else methods
+            if path.startswith("..."):
+                path = last + path.removeprefix("...")
+            elif not path.startswith("/api/"):
+                path = last.rsplit("/", 1)[0] + path
+            else:
+                last = path
+            names = set(re.findall(r"(\w+)=", query))
+            listed += [(m, re.sub(r"\{[^}]*\}", "{}", path), names) for m in methods]
+    return listed
+
+
+def test_every_endpoint_the_readme_lists_is_served_with_the_parameters_it_names() -> None:
+    served, listed = _served(), _listed()
+    assert len(listed) > 30  # the table was read
+    missing = [(m, path) for m, path, _ in listed if (m, path) not in served]
+    assert missing == []
+    unknown = [(m, path, names - served[m, path]) for m, path, names in listed]
+    assert [entry for entry in unknown if entry[2]] == []
