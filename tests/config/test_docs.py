@@ -1,9 +1,11 @@
 """What the README and docs/ state that the code can confirm: the services' ports and prefixes,
-the numbers the API promises, and the variables they name. Plain files and declarations: part
-of the unit tier."""
+the endpoints of the REST API table, the numbers the API promises, and the variables they name.
+Plain files and declarations (the apps are built, never started): part of the unit tier."""
 
 import re
 from pathlib import Path
+
+from pydantic_settings import BaseSettings
 
 from ticketing.auth import codes, passwords
 from ticketing.auth.app import create_app as auth_app
@@ -24,7 +26,7 @@ from ticketing.tickets.settings import TicketsSettings
 from ticketing.web.settings import WebSettings
 
 DOCS = [Path("README.md"), *sorted(Path("docs").glob("*.md"))]
-SETTINGS = [
+SETTINGS: list[type[BaseSettings]] = [
     AuthSettings,
     TicketsSettings,
     OrdersSettings,
