@@ -195,7 +195,7 @@ class InMemoryStore:
         else:
             stored = staged.get(key)
             if stored is None or stored["version"] != document.version:
-                raise StaleVersion(f"{kind.__name__} {document.id} changed")
+                raise StaleVersion(f"{kind.__name__} {document.id} changed; reload and retry")
             document.version += 1
         body = self._dump(document)
         others = [d for (k, i), d in staged.items() if k is kind and i != key[1]]
