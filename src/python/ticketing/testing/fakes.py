@@ -217,6 +217,16 @@ class InMemoryStore:
 
 
 @dataclass
+class FakePublisher:
+    """A bus that keeps what was published, with its message id, in order."""
+
+    published: list[tuple[Event, str]] = field(default_factory=list)
+
+    async def publish(self, event: Event, message_id: str) -> None:
+        self.published.append((event, message_id))
+
+
+@dataclass
 class FakeJobs:
     """A job queue that keeps what was enqueued, once per job id, as arq does."""
 
