@@ -14,7 +14,8 @@ log = structlog.get_logger(__name__)
 
 
 async def schedule(jobs: JobQueue, order: events.OrderCreated) -> None:
-    """Due at ``expires_at``; the job id makes a redelivered event schedule nothing more."""
+    """Due at ``expires_at``; the job id makes a redelivered event schedule nothing more while
+    the job is queued, running or recent (later, it runs again at once: orders ignores it)."""
     queued = await jobs.enqueue(
         EXPIRE_JOB,
         order.id,
@@ -27,7 +28,7 @@ async def schedule(jobs: JobQueue, order: events.OrderCreated) -> None:
 
 
 async def expire(bus: Publisher, order_id: str, version: int) -> None:
-    """Announce the end of the window. Expiration keeps no database, so its job in Redis is
+    """Announce the end of the window. Expiration keeps no documents, so its job in Redis is
     its outbox: the job is retried (``rules.retry_delay`` apart, up to ``jobs.MAX_TRIES``, hours
     of outage) until the broker confirms the event; its message id makes a repeat
     recognisable to orders."""

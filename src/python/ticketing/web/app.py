@@ -1,5 +1,6 @@
 """The web front end: server-rendered pages over the public REST API. Every flow is plain HTML
-forms and links; static/app.js only enhances (the reservation countdown, Stripe.js fields)."""
+forms and links; static/app.js enhances (the reservation countdown), except that Stripe.js card
+fields need it (and JavaScript) to make the card token; the test-card form does not."""
 
 from __future__ import annotations
 
