@@ -7,7 +7,7 @@ import structlog
 
 from ticketing.shared import events
 from ticketing.shared.jobs import JobQueue
-from ticketing.shared.messaging import Bus
+from ticketing.shared.messaging import Publisher
 
 EXPIRE_JOB = "expire_order"
 log = structlog.get_logger(__name__)
@@ -27,7 +27,7 @@ async def schedule(jobs: JobQueue, order: events.OrderCreated) -> None:
         log.info("expiry already scheduled", order_id=order.id)
 
 
-async def expire(bus: Bus, order_id: str, version: int) -> None:
+async def expire(bus: Publisher, order_id: str, version: int) -> None:
     """Announce the end of the window. Expiration keeps no documents, so its job in Redis is
     its outbox: the job is retried (``rules.retry_delay`` apart, up to ``jobs.MAX_TRIES``, hours
     of outage) until the broker confirms the event; its message id makes a repeat
