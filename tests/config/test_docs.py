@@ -1,5 +1,6 @@
 """What the README and docs/ state that the code can confirm: the services' ports and prefixes,
-the endpoints of the REST API table, the numbers the API promises, and the variables they name.
+the endpoints of the REST API table, the numbers the API promises, the stack's and the edge's
+defaults, and the variables they name.
 Plain files and declarations (the apps are built, never started): part of the unit tier."""
 
 import re
@@ -19,6 +20,7 @@ from ticketing.payments.app import create_app as payments_app
 from ticketing.payments.settings import PaymentsSettings
 from ticketing.shared import messaging, requests
 from ticketing.shared.services import SERVICES
+from ticketing.stack import up
 from ticketing.stack.edge_config import ROUTES, EdgeSettings
 from ticketing.tickets import listing, rules
 from ticketing.tickets.app import create_app as tickets_app
@@ -143,3 +145,27 @@ def test_every_endpoint_the_readme_lists_is_served_with_the_parameters_it_names(
     assert missing == []
     unknown = [(m, path, names - served[m, path]) for m, path, names in listed]
     assert [entry for entry in unknown if entry[2]] == []
+
+
+def _table(doc: str, header: str) -> list[list[str]]:
+    """The rows of the table in ``doc`` whose header row starts with ``header``, cell by cell."""
+    text = Path(doc).read_text().split(header, 1)[1]
+    rows = []
+    for line in text.splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip().strip("`") for cell in line.strip("|").split(" | ")])
+    return rows
+
+
+def test_the_stack_s_flags_and_the_edge_s_limits_default_as_local_stack_md_says() -> None:
+    flags = vars(up.parse([]))
+    for flag, default, _ in _table("docs/local-stack.md", "| flag | default |"):
+        value = flags[flag.removeprefix("--").replace("-", "_")]
+        shown = "off" if value is False else "0 (off)" if value == 0 else value
+        assert default.strip("`") == str(shown), flag
+    edge = EdgeSettings()
+    for _, default, variables in _table("docs/local-stack.md", "| | default | variable |"):
+        names = [v.strip(" `").removeprefix("EDGE_").lower() for v in variables.split(",")]
+        values = [str(getattr(edge, name) or "none") for name in names]
+        assert default.replace(" s", "") == ", ".join(values), variables
