@@ -88,6 +88,7 @@ class Stores:
                 "price": Decimal128("10.00"),
                 "user_id": SELLER,
                 "status": "approved",
+                "event_starts_at": datetime.now(UTC) + timedelta(days=30),
             }
             for ticket in ids
         )

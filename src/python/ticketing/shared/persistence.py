@@ -12,7 +12,7 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from ticketing.shared.errors import Conflict, NotFound
+from ticketing.shared.errors import Conflict
 
 T = TypeVar("T")
 D = TypeVar("D", bound=Document)
@@ -22,7 +22,6 @@ __all__ = [
     "DuplicateKeyError",
     "StaleVersion",
     "VersionedDocument",
-    "found",
 ]
 
 
@@ -56,14 +55,6 @@ class VersionedDocument(Document):
             self.version = expected
             changed = f"{type(self).__name__} {self.id} changed since version {expected}"
             raise StaleVersion(f"{changed}; reload and retry")
-
-
-async def found(kind: type[D], document_id: str, name: str) -> D:
-    """The ``kind`` document with this id; ``NotFound`` ("no ticket t1") if there is none."""
-    document = await kind.get(document_id)
-    if document is None:
-        raise NotFound(f"no {name} {document_id}")
-    return document
 
 
 class Database:
