@@ -39,7 +39,7 @@ SIGN_IN_AGAIN = "sign in again to change your email address: the session is too 
 T = TypeVar("T")
 
 
-def _error_id(error: KratosError) -> str:
+def error_id(error: KratosError) -> str:
     try:
         return str(json.loads(error.body or "{}").get("error", {}).get("id", ""))
     except (json.JSONDecodeError, AttributeError):
@@ -199,7 +199,7 @@ class KratosAccounts:
         except KratosError as exc:
             if _signed_out(exc):
                 raise InvalidCredentials from None
-            if exc.status == 403 and _error_id(exc) == REFRESH_REQUIRED:
+            if exc.status == 403 and error_id(exc) == REFRESH_REQUIRED:
                 raise Forbidden(SIGN_IN_AGAIN, field="email") from None
             if exc.status != 400:
                 raise

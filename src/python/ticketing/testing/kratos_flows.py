@@ -119,6 +119,9 @@ class Flow:
     code_expires_at: datetime | None = None
     submissions: int = 0
     refresh: bool = False
+    aal: str = "aal1"  # login: the level asked for
+    totp_secret: str = ""  # settings: the secret it shows to enrol (Kratos' internal context)
+    lookup_codes: list[str] = field(default_factory=list)  # settings: backup codes to confirm
 
     @property
     def expires_at(self) -> datetime:
