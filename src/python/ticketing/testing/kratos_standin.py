@@ -35,6 +35,7 @@ from ticketing.testing.kratos_flows import (
     now,
     stamp,
     text,
+    unauthorized,
 )
 from ticketing.testing.kratos_selfservice import self_service_routes
 
@@ -61,6 +62,7 @@ class KratosStandIn(StandIn):
         code_lifespan: timedelta = timedelta(minutes=15),
         flow_lifespan: timedelta = timedelta(hours=1),
         privileged_session_max_age: timedelta = timedelta(minutes=15),
+        api_key: str | None = None,
     ) -> None:
         self.identities: dict[str, Json] = {}  # id -> identity
         self.passwords: dict[str, str] = {}  # identity id -> password
@@ -72,6 +74,7 @@ class KratosStandIn(StandIn):
         self.code_lifespan = code_lifespan
         self.flow_lifespan = flow_lifespan
         self.privileged_session_max_age = privileged_session_max_age
+        self.api_key = api_key  # as Ory Network: the admin API wants it as a bearer token
         self._server = BackgroundServer(self._app())
 
     def expire_codes(self) -> None:
@@ -320,4 +323,10 @@ class KratosStandIn(StandIn):
         return Litestar(
             [*handlers, *self_service_routes(self)],
             exception_handlers={Refused: lambda _, exc: exc.response},
+            before_request=self._authorized,
         )
+
+    async def _authorized(self, request: Request[Any, Any, Any]) -> Response[Json] | None:
+        if request.url.path.startswith("/admin/"):
+            return unauthorized(request, self.api_key)
+        return None
