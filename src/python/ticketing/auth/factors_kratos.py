@@ -28,13 +28,12 @@ from ticketing.auth.factors import (
     SecondFactor,
     TotpEnrolment,
 )
-from ticketing.auth.kratos import REFRESH_REQUIRED, error_id
+from ticketing.auth.kratos import AAL2_REQUIRED, REFRESH_REQUIRED, error_id
 from ticketing.auth.models import PendingFlow, PendingSignIn, UsedCode
 from ticketing.shared.errors import Forbidden
 from ticketing.shared.identity import InvalidCredentials, Session, hash_token
 from ticketing.shared.ory import KratosIdentity, call, principal_of
 
-AAL2_REQUIRED = "session_aal2_required"
 SIGN_IN_AGAIN = "sign in again to change two-factor sign-in: the session is too old for it"
 # Longer than a TOTP code stays valid (three 30-second steps).
 REPLAY_WINDOW = timedelta(minutes=2)
