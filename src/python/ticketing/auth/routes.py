@@ -15,10 +15,11 @@ from litestar.params import JSONBody
 from ticketing.auth import domain, flows, passwords
 from ticketing.auth.accounts import AccountsPort
 from ticketing.auth.codes import Purpose
+from ticketing.auth.factors import Aal, SecondFactorPort
 from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
 from ticketing.shared.guards import credentials, secret_header
-from ticketing.shared.identity import Principal, Session
+from ticketing.shared.identity import Principal
 from ticketing.shared.permissions import ADMIN_GROUP, DOOR_GROUP
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
@@ -57,6 +58,11 @@ class SignedIn(msgspec.Struct):
     # where sign-in needs a verified address (REQUIRE_VERIFIED_EMAIL), or where a dependency
     # failed after the account was made (then sign in).
     token: str | None
+    # The session's assurance level: aal2 once a second factor proved it.
+    aal: Aal = "aal1"
+    # True: the account has a second factor and this session serves nothing until a code
+    # completes it (POST /api/users/signin/code).
+    needs_code: bool = False
 
 
 class Verification(msgspec.Struct, forbid_unknown_fields=True):
@@ -120,10 +126,13 @@ CODE_ANSWERS = {
 }
 
 
-def with_session(session: Session, settings: AuthSettings, status_code: int) -> Response[SignedIn]:
-    """The answer that opens a session: its token in the body and in the session cookie."""
-    cookie = session_cookie(session.token, settings.secure_cookies, settings.session_ttl_seconds)
-    body = SignedIn(id=session.principal.id, email=session.principal.email, token=session.token)
+def with_session(
+    token: str, principal: Principal, settings: AuthSettings, status_code: int, **state: Any
+) -> Response[SignedIn]:
+    """The answer that opens a session: its token in the body and in the session cookie;
+    ``state``: its ``aal`` and whether it ``needs_code``."""
+    cookie = session_cookie(token, settings.secure_cookies, settings.session_ttl_seconds)
+    body = SignedIn(id=principal.id, email=principal.email, token=token, **state)
     return Response(body, status_code=status_code, cookies=[cookie])
 
 
@@ -155,7 +164,7 @@ class UsersController(Controller):
         if session is None:
             body = SignedIn(id=principal.id, email=principal.email, token=None)
             return Response(body, status_code=201)
-        return with_session(session, settings, 201)
+        return with_session(session.token, session.principal, settings, 201)
 
     @post("/verification", status_code=200, description=f"{SENT} {CODES}", responses=CODE_ANSWERS)
     async def verification(
@@ -206,22 +215,26 @@ class UsersController(Controller):
         platform: NamedDependency[Platform],
         settings: NamedDependency[AuthSettings],
         accounts: NamedDependency[AccountsPort],
+        factors: NamedDependency[SecondFactorPort],
         throttle: NamedDependency[SignInThrottle],
     ) -> Response[SignedIn]:
         """Sign in; 401 for a wrong email or password, without saying which; 429 with
         Retry-After after repeated failures for the account or from the address; 403
-        (`rule`: verified-email) for an unverified address where sign-in needs one."""
+        (`rule`: verified-email) for an unverified address where sign-in needs one. When the
+        account has a second factor, the session answered `needs_code` and serves nothing
+        until `POST /api/users/signin/code` completes it."""
         address = request.client.host if request.client else "unknown"
-        session = await domain.sign_in(
+        session, needs_code = await domain.sign_in(
             platform.identity,
             accounts,
+            factors,
             throttle,
             data.email,
             data.password,
             address,
             settings.verified_email_required,
         )
-        return with_session(session, settings, 200)
+        return with_session(session.token, session.principal, settings, 200, needs_code=needs_code)
 
     @post(
         "/signout",

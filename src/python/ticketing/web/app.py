@@ -40,6 +40,7 @@ from ticketing.web.pages import Member
 from ticketing.web.settings import WebSettings
 from ticketing.web.sign_in_pages import SignInPages
 from ticketing.web.ticket_pages import TicketPages
+from ticketing.web.two_factor_pages import TwoFactorPages
 
 log = structlog.get_logger(__name__)
 
@@ -170,6 +171,7 @@ def create_app(settings: WebSettings) -> Litestar:
             DoorPages,
             CodePages,
             SettingsPages,
+            TwoFactorPages,
             create_static_files_router("/static", [static]),
         ],
         dependencies={

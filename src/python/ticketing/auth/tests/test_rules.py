@@ -1,8 +1,11 @@
 """The account rules as plain functions: no server starts here."""
 
+from datetime import UTC, datetime, timedelta
+
+import pyotp
 import pytest
 
-from ticketing.auth import domain, passwords
+from ticketing.auth import domain, factors, passwords
 from ticketing.shared.errors import InvalidInput
 
 
@@ -62,3 +65,35 @@ def test_a_good_password_passes() -> None:
 def test_the_stated_rules_name_every_limit() -> None:
     assert f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters" in passwords.RULES
     assert "common" in passwords.RULES
+
+
+def test_a_totp_code_is_right_for_its_step_and_one_either_side() -> None:
+    secret = factors.new_secret()
+    totp = pyotp.TOTP(secret)
+    now = datetime(2026, 12, 8, 1, 0, 15, tzinfo=UTC)
+    step = int(totp.timecode(now))
+    for drift in (-1, 0, 1):
+        code = totp.at(now + timedelta(seconds=30 * drift))
+        assert factors.totp_step(secret, code, now) == step + drift
+    assert factors.totp_step(secret, totp.at(now + timedelta(minutes=2)), now) is None
+    assert factors.totp_step(secret, " " + totp.at(now) + " ", now) == step  # as pasted
+    for wrong in ("", "12345", "abcdef", "1234567"):
+        assert factors.totp_step(secret, wrong, now) is None
+
+
+def test_backup_codes_are_ten_distinct_and_typed_loosely() -> None:
+    codes = factors.new_backup_codes()
+    assert len(set(codes)) == factors.BACKUP_CODES == 10
+    assert all(len(c) == 8 and c.isalnum() and c == c.lower() for c in codes)
+    assert factors.normal_backup_code(" AB12-cd34 ") == "ab12cd34"
+    assert not any(factors.is_totp_code(c) for c in codes)  # eight characters, never six
+
+
+def test_the_enrolment_uri_names_the_issuer_and_the_account() -> None:
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    shown = factors.enrolment(secret, "ada@example.com")
+    assert shown.uri == (
+        f"otpauth://totp/Ticketing:ada%40example.com?secret={secret}&issuer=Ticketing"
+    )
+    assert shown.qr_svg.startswith("<svg")
+    assert "Authenticator app QR code" in shown.qr_svg

@@ -45,12 +45,20 @@ async def test_a_title_opens_one_case_and_queues_its_screening_once(ctx: FakeCon
 
 async def test_an_edit_that_keeps_the_title_opens_no_case(ctx: FakeContext) -> None:
     jobs = FakeJobs()
-    common = {"id": "t1", "title": "Gig", "price": Decimal("12.00"), "user_id": "seller"}
-    await use_cases.open_case(
-        ctx, jobs, events.TicketUpdated(version=1, title_changed=False, **common)
-    )
+
+    def edit(version: int, title_changed: bool) -> events.TicketUpdated:
+        return events.TicketUpdated(
+            id="t1",
+            version=version,
+            title="Gig",
+            price=Decimal("12.00"),
+            user_id="seller",
+            title_changed=title_changed,
+        )
+
+    await use_cases.open_case(ctx, jobs, edit(1, title_changed=False))
     assert (await ctx.store.find(Case), jobs.queued) == ([], {})
-    await use_cases.open_case(ctx, jobs, events.TicketUpdated(version=2, **common))
+    await use_cases.open_case(ctx, jobs, edit(2, title_changed=True))
     assert [c.ticket_version for c in await ctx.store.find(Case)] == [2]
 
 
