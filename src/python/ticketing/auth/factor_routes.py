@@ -13,7 +13,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from ticketing.auth import domain
+from ticketing.auth import rules, use_cases
 from ticketing.auth.accounts import AccountsPort
 from ticketing.auth.codes import CodeRefused
 from ticketing.auth.factors import (
@@ -71,7 +71,7 @@ async def _checked(
     try:
         return await throttle.account_code(user.email, _address(request), attempt)
     except CodeRefused:
-        raise Forbidden(domain.WRONG_FACTOR_CODE, field="code") from None
+        raise Forbidden(rules.WRONG_FACTOR_CODE, field="code") from None
     except NotEnrolled:
         raise Conflict(NOT_ENROLLED) from None
     except AlreadyEnrolled:
@@ -103,7 +103,7 @@ class SecondFactorController(Controller):
         """Complete a sign-in that answered `needs_code` (its session token as the bearer
         token or cookie) with a code of the authenticator app or a backup code (each works
         once): the session becomes a full one (aal2). 409 for a session that needs no code."""
-        token = await domain.complete_sign_in(
+        token = await use_cases.complete_sign_in(
             platform.identity,
             accounts,
             factors,

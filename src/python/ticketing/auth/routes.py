@@ -12,7 +12,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Schema
 from litestar.params import JSONBody
 
-from ticketing.auth import domain, flows, passwords
+from ticketing.auth import flows, passwords, rules, use_cases
 from ticketing.auth.accounts import AccountsPort
 from ticketing.auth.codes import Purpose
 from ticketing.auth.factors import Aal, SecondFactorPort
@@ -37,7 +37,7 @@ Password = Annotated[
     ),
 ]
 Email = Annotated[
-    str, msgspec.Meta(max_length=domain.EMAIL_MAX, extra_json_schema={"extra": {"format": "email"}})
+    str, msgspec.Meta(max_length=rules.EMAIL_MAX, extra_json_schema={"extra": {"format": "email"}})
 ]
 
 
@@ -47,7 +47,7 @@ class NewAccount(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
-    email: Annotated[str, msgspec.Meta(max_length=domain.EMAIL_MAX)]
+    email: Annotated[str, msgspec.Meta(max_length=rules.EMAIL_MAX)]
     password: Annotated[str, msgspec.Meta(max_length=passwords.MAX_LENGTH)]
 
 
@@ -154,7 +154,7 @@ class UsersController(Controller):
         verified address, or a dependency failed once the account existed: then no token).
         409 when the email is taken, 400 naming the broken rule (`rule`: length, not-email,
         common)."""
-        principal, session = await domain.sign_up(
+        principal, session = await use_cases.sign_up(
             platform.identity,
             accounts,
             data.email,
@@ -224,7 +224,7 @@ class UsersController(Controller):
         account has a second factor, the session answered `needs_code` and serves nothing
         until `POST /api/users/signin/code` completes it."""
         address = request.client.host if request.client else "unknown"
-        session, needs_code = await domain.sign_in(
+        session, needs_code = await use_cases.sign_in(
             platform.identity,
             accounts,
             factors,
@@ -245,7 +245,7 @@ class UsersController(Controller):
         self, request: Request[Any, Any, Any], platform: NamedDependency[Platform]
     ) -> None:
         """End the session everywhere: the token stops working for every service."""
-        await domain.sign_out(platform.identity, credentials(request).token)
+        await use_cases.sign_out(platform.identity, credentials(request).token)
 
     @post(
         "/webhooks/kratos/after-registration",
@@ -256,7 +256,7 @@ class UsersController(Controller):
     )
     async def after_registration(self, data: JSONBody[RegisteredIdentity]) -> UserOut:
         """Kratos calls this after each registration; a repeated call changes nothing."""
-        await domain.remember(Principal(id=data.identity_id, email=data.email))
+        await use_cases.remember(Principal(id=data.identity_id, email=data.email))
         return UserOut(id=data.identity_id, email=data.email)
 
     @get("/currentuser")
@@ -265,7 +265,7 @@ class UsersController(Controller):
     ) -> CurrentUser:
         if maybe_user is None:
             return CurrentUser(current_user=None)
-        member = await domain.groups(platform.permissions, maybe_user.id)
+        member = await use_cases.groups(platform.permissions, maybe_user.id)
         user = CurrentUserOut(
             id=maybe_user.id,
             email=maybe_user.email,

@@ -1,6 +1,6 @@
 """Failed sign-ins counted in Redis, per account and per client address, and codes sent and
 wrong codes per address, so every replica of the auth service sees the same counts. What a
-count means is decided in ``domain`` and ``codes``."""
+count means is decided in ``rules`` and ``codes``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from redis.asyncio import Redis
 
-from ticketing.auth import codes, domain
+from ticketing.auth import codes, rules
 from ticketing.auth.codes import CodeRefused
 from ticketing.shared.errors import TooManyRequests
 from ticketing.shared.identity import hash_token
@@ -95,8 +95,8 @@ class SignInThrottle:
     async def _failed(self, account: str, address: str) -> None:
         for kind, key in self._keys(account, address).items():
             failures = await self.redis.incr(f"{key}:failures")
-            await self.redis.expire(f"{key}:failures", domain.FAILURE_WINDOW_SECONDS)
-            lock = domain.lockout_seconds(failures, domain.FREE_ATTEMPTS[kind])
+            await self.redis.expire(f"{key}:failures", rules.FAILURE_WINDOW_SECONDS)
+            lock = rules.lockout_seconds(failures, rules.FREE_ATTEMPTS[kind])
             if lock:
                 await self.redis.set(f"{key}:lock", "1", ex=lock)
 

@@ -11,7 +11,7 @@ import httpx
 import pyotp
 import pytest
 
-from ticketing.auth import domain
+from ticketing.auth import rules
 from ticketing.auth.tests.test_accounts_contract import (  # both engines and their fixtures
     ADA,
     NEW_PASSWORD,
@@ -192,9 +192,9 @@ async def test_wrong_codes_are_limited_like_sign_ins(service: Service) -> None:
     half = (await sign_in(client)).json()["token"]
     answers = [
         (await complete(client, half, "000000")).status_code
-        for _ in range(domain.FREE_ATTEMPTS["account"] + 1)
+        for _ in range(rules.FREE_ATTEMPTS["account"] + 1)
     ]
-    assert answers == [403] * (domain.FREE_ATTEMPTS["account"] + 1)
+    assert answers == [403] * (rules.FREE_ATTEMPTS["account"] + 1)
     locked = await complete(client, half, backup[0])
     assert locked.status_code == 429, locked.text
     assert int(locked.headers["retry-after"]) >= 1

@@ -5,30 +5,30 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
-from ticketing.auth import domain, factors, passwords
+from ticketing.auth import factors, passwords, rules
 from ticketing.shared.errors import InvalidInput
 
 
 def test_failed_sign_ins_are_free_then_lock_out_longer_each_time() -> None:
-    free = domain.FREE_ATTEMPTS["account"]
-    assert [domain.lockout_seconds(n, free) for n in range(free + 1)] == [0] * (free + 1)
-    assert [domain.lockout_seconds(free + n, free) for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
-    assert domain.lockout_seconds(free + 500, free) == domain.LOCKOUT_CAP_SECONDS
+    free = rules.FREE_ATTEMPTS["account"]
+    assert [rules.lockout_seconds(n, free) for n in range(free + 1)] == [0] * (free + 1)
+    assert [rules.lockout_seconds(free + n, free) for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert rules.lockout_seconds(free + 500, free) == rules.LOCKOUT_CAP_SECONDS
 
 
 def test_an_address_gets_more_free_attempts_than_an_account() -> None:
-    assert domain.FREE_ATTEMPTS["address"] > domain.FREE_ATTEMPTS["account"]
+    assert rules.FREE_ATTEMPTS["address"] > rules.FREE_ATTEMPTS["account"]
 
 
 @pytest.mark.parametrize("email", ["Ada@Example.com ", "ada@example.com"])
 def test_emails_are_normalised(email: str) -> None:
-    assert domain.checked_email(email) == "ada@example.com"
+    assert rules.checked_email(email) == "ada@example.com"
 
 
 @pytest.mark.parametrize("email", ["ada", "ada@example", "a b@example.com", "x" * 250 + "@ex.com"])
 def test_bad_emails_are_refused_naming_the_field(email: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        domain.checked_email(email)
+        rules.checked_email(email)
     assert raised.value.extra["field"] == "email"
 
 

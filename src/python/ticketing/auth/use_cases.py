@@ -1,11 +1,10 @@
-"""Account rules: what a valid email is, and the sign-up/in/out flows over the identity port
-(the embedded engine, or Ory Kratos). The password policy is passwords.py; codes and the
-self-service flows are codes.py and flows.py."""
+"""What the auth service does: sign-up, sign-in (with a second factor where one is enrolled)
+and sign-out over the identity port (the embedded engine, or Ory Kratos), deciding with
+``rules``. Codes and the self-service flows are codes.py and flows.py."""
 
 from __future__ import annotations
 
 import contextlib
-import re
 from typing import TYPE_CHECKING
 
 import structlog
@@ -14,6 +13,7 @@ from ticketing.auth.codes import CodeRefused
 from ticketing.auth.factors import NoCodePending
 from ticketing.auth.models import User
 from ticketing.auth.passwords import checked_password
+from ticketing.auth.rules import WRONG_FACTOR_CODE, checked_email
 from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from ticketing.shared.faults import is_transient
 from ticketing.shared.identity import (
@@ -33,34 +33,6 @@ if TYPE_CHECKING:
     from ticketing.auth.throttle import SignInThrottle
 
 log = structlog.get_logger(__name__)
-
-EMAIL_MAX = 254
-WRONG_FACTOR_CODE = "the code is wrong or used already"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def checked_email(email: str) -> str:
-    email = email.strip().lower()
-    if len(email) > EMAIL_MAX or not _EMAIL.match(email):
-        raise InvalidInput(
-            f"email must look like name@example.com, at most {EMAIL_MAX} characters", field="email"
-        )
-    return email
-
-
-# Failed sign-ins: a few are free, then each one locks the account (or the address) out for
-# twice as long as the last, up to a cap. An address gets more free attempts than an account:
-# a venue or an office signs many people in from one address.
-FREE_ATTEMPTS = {"account": 5, "address": 50}
-FAILURE_WINDOW_SECONDS = 15 * 60
-LOCKOUT_CAP_SECONDS = 15 * 60
-
-
-def lockout_seconds(failures: int, free: int) -> int:
-    """How long to refuse sign-ins after ``failures`` failures in the window (0: not at all)."""
-    if failures <= free:
-        return 0
-    return min(LOCKOUT_CAP_SECONDS, 2 ** min(failures - free - 1, 20))
 
 
 async def remember(principal: Principal) -> None:
