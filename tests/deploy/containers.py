@@ -8,6 +8,7 @@ A missing podman or image is a failure saying what to run, never a skip.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -21,6 +22,8 @@ from deploy.helm.chart import ROOT
 from deploy.production_shape import PodProcess
 
 CONTAINERS_CONF = ROOT / "deploy/docker/local/containers.conf"
+BASE_RECIPE = ROOT / "deploy/docker/local/base-image.sh"
+BASE_IMAGE = "localhost/python:3.11-slim-bookworm"
 BUILD_COMMAND = "deploy/docker/local/with-podman ./pants package deploy/docker::"
 INSTALL_COMMAND = "apt-get install -y podman buildah runc debootstrap"
 # Kubernetes' default: the chart sets no terminationGracePeriodSeconds.
@@ -65,8 +68,17 @@ def missing_images(services: list[str]) -> list[str]:
 
 
 def inspect_image(service: str) -> dict[str, Any]:
-    (found,) = json.loads(podman("image", "inspect", image(service)).stdout)
+    return inspect(image(service))
+
+
+def inspect(reference: str) -> dict[str, Any]:
+    (found,) = json.loads(podman("image", "inspect", reference).stdout)
     return dict(found)
+
+
+def recipe_hash() -> str:
+    """What base-image.sh labels the base image with: the start of its own sha256."""
+    return hashlib.sha256(BASE_RECIPE.read_bytes()).hexdigest()[:16]
 
 
 def on_path(service: str, commands: list[str]) -> list[str]:

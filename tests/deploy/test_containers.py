@@ -17,13 +17,16 @@ import pytest
 
 from deploy.cluster_story import story
 from deploy.containers import (
+    BASE_IMAGE,
     BUILD_COMMAND,
     BUILD_TOOLS,
     DEFAULT_GRACE_SECONDS,
     PodContainer,
+    inspect,
     inspect_image,
     missing_images,
     on_path,
+    recipe_hash,
 )
 from deploy.helm.chart import by_service, render, services
 from deploy.production_shape import LoopbackCluster, loopback_cluster
@@ -50,6 +53,17 @@ def containers(cluster: LoopbackCluster) -> dict[str, PodContainer]:
     found = {s: m for s, m in cluster.pods.items() if isinstance(m, PodContainer)}
     assert sorted(found) == SERVICES
     return found
+
+
+def test_the_images_start_from_the_base_image_of_the_recipe_here(images: list[str]) -> None:
+    """Where Docker Hub cannot be reached, the Dockerfile's FROM is the base image made by
+    deploy/docker/local/base-image.sh, from the recipe as it is now (its label)."""
+    base = inspect(BASE_IMAGE)
+    assert base["Labels"]["org.ticketing.base-recipe"] == recipe_hash()
+    base_layers = base["RootFS"]["Layers"]
+    for service in images:
+        layers = inspect_image(service)["RootFS"]["Layers"]
+        assert layers[: len(base_layers)] == base_layers, service
 
 
 def test_every_image_is_lean_with_no_build_tool(images: list[str]) -> None:
