@@ -31,6 +31,14 @@ class SessionInfo(msgspec.Struct, frozen=True):
     expires_at: datetime
 
 
+class Registrations(Protocol):
+    """What signing up and signing in ask of the account port (an ``AccountsPort`` is one)."""
+
+    async def registered(self, email: str, verification_flow: str | None) -> None: ...
+
+    async def profile(self, token: str) -> Profile: ...
+
+
 @runtime_checkable  # Litestar checks what a dependency provides against its type
 class AccountsPort(Protocol):
     async def registered(self, email: str, verification_flow: str | None) -> None:

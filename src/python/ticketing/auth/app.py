@@ -21,6 +21,7 @@ from ticketing.auth.models import PendingFlow, PendingSignIn, UsedCode, User
 from ticketing.auth.routes import UsersController
 from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
+from ticketing.auth.use_cases import Accounts
 from ticketing.shared.identity import IdentityPort
 from ticketing.shared.ory import KratosIdentity
 from ticketing.shared.platform import Platform
@@ -62,11 +63,13 @@ def create_app(settings: AuthSettings) -> Litestar:
     )
     accounts = build_accounts(settings, platform.identity)
     factors = build_factors(platform.identity)
+    auth = Accounts(platform.store, platform.identity, accounts, factors, throttle)
     return service_app(
         platform,
         [UsersController, AccountController, SecondFactorController],
         description=__doc__ or "",
         dependencies={
+            "auth": Provide(lambda: auth, sync_to_thread=False),
             "throttle": Provide(lambda: throttle, sync_to_thread=False),
             "limits": Provide(lambda: limits, sync_to_thread=False),
             "accounts": Provide(lambda: accounts, sync_to_thread=False),

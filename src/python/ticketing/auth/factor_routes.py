@@ -14,7 +14,6 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from ticketing.auth import rules, use_cases
-from ticketing.auth.accounts import AccountsPort
 from ticketing.auth.codes import CodeRefused
 from ticketing.auth.factors import (
     AlreadyEnrolled,
@@ -96,22 +95,13 @@ class SecondFactorController(Controller):
         data: JSONBody[CodeIn],
         platform: NamedDependency[Platform],
         settings: NamedDependency[AuthSettings],
-        accounts: NamedDependency[AccountsPort],
-        factors: NamedDependency[SecondFactorPort],
-        throttle: NamedDependency[SignInThrottle],
+        auth: NamedDependency[use_cases.Accounts],
     ) -> Response[SignedIn]:
         """Complete a sign-in that answered `needs_code` (its session token as the bearer
         token or cookie) with a code of the authenticator app or a backup code (each works
         once): the session becomes a full one (aal2). 409 for a session that needs no code."""
         token = await use_cases.complete_sign_in(
-            platform.identity,
-            accounts,
-            factors,
-            throttle,
-            _token(request),
-            data.code,
-            _address(request),
-            settings.verified_email_required,
+            auth, _token(request), data.code, _address(request), settings.verified_email_required
         )
         principal = await platform.identity.authenticate(Credentials(token=token))
         if principal is None:  # ended in the meantime

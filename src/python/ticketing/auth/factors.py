@@ -109,6 +109,14 @@ class NoCodePending(Exception):
     """The session is complete already: it needs no code."""
 
 
+class SignInFactors(Protocol):
+    """What signing in asks of the second-factor port (a ``SecondFactorPort`` is one)."""
+
+    async def needs_code(self, session: Session) -> bool: ...
+
+    async def complete_sign_in(self, token: str, code: str) -> str: ...
+
+
 @runtime_checkable  # Litestar checks what a dependency provides against its type
 class SecondFactorPort(Protocol):
     async def status(self, token: str) -> SecondFactor:

@@ -15,9 +15,9 @@ from litestar.params import JSONBody
 from ticketing.auth import flows, passwords, rules, use_cases
 from ticketing.auth.accounts import AccountsPort
 from ticketing.auth.codes import Purpose
-from ticketing.auth.factors import Aal, SecondFactorPort
+from ticketing.auth.factors import Aal
 from ticketing.auth.settings import AuthSettings
-from ticketing.auth.throttle import CodeLimits, SignInThrottle
+from ticketing.auth.throttle import CodeLimits
 from ticketing.shared.guards import credentials, secret_header
 from ticketing.shared.identity import Principal
 from ticketing.shared.permissions import ADMIN_GROUP, DOOR_GROUP
@@ -146,20 +146,15 @@ class UsersController(Controller):
     async def sign_up(
         self,
         data: JSONBody[NewAccount],
-        platform: NamedDependency[Platform],
         settings: NamedDependency[AuthSettings],
-        accounts: NamedDependency[AccountsPort],
+        auth: NamedDependency[use_cases.Accounts],
     ) -> Response[SignedIn]:
         """Create an account, mail its verification code and sign in (unless sign-in needs a
         verified address, or a dependency failed once the account existed: then no token).
         409 when the email is taken, 400 naming the broken rule (`rule`: length, not-email,
         common)."""
         principal, session = await use_cases.sign_up(
-            platform.identity,
-            accounts,
-            data.email,
-            data.password,
-            settings.verified_email_required,
+            auth, data.email, data.password, settings.verified_email_required
         )
         if session is None:
             body = SignedIn(id=principal.id, email=principal.email, token=None)
@@ -212,11 +207,8 @@ class UsersController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[Credentials],
-        platform: NamedDependency[Platform],
         settings: NamedDependency[AuthSettings],
-        accounts: NamedDependency[AccountsPort],
-        factors: NamedDependency[SecondFactorPort],
-        throttle: NamedDependency[SignInThrottle],
+        auth: NamedDependency[use_cases.Accounts],
     ) -> Response[SignedIn]:
         """Sign in; 401 for a wrong email or password, without saying which; 429 with
         Retry-After after repeated failures for the account or from the address; 403
@@ -225,14 +217,7 @@ class UsersController(Controller):
         until `POST /api/users/signin/code` completes it."""
         address = request.client.host if request.client else "unknown"
         session, needs_code = await use_cases.sign_in(
-            platform.identity,
-            accounts,
-            factors,
-            throttle,
-            data.email,
-            data.password,
-            address,
-            settings.verified_email_required,
+            auth, data.email, data.password, address, settings.verified_email_required
         )
         return with_session(session.token, session.principal, settings, 200, needs_code=needs_code)
 
@@ -254,9 +239,11 @@ class UsersController(Controller):
         # Only Kratos, holding the shared secret, may call it.
         guards=[secret_header(WEBHOOK_HEADER, "kratos_webhook_secret")],
     )
-    async def after_registration(self, data: JSONBody[RegisteredIdentity]) -> UserOut:
+    async def after_registration(
+        self, data: JSONBody[RegisteredIdentity], platform: NamedDependency[Platform]
+    ) -> UserOut:
         """Kratos calls this after each registration; a repeated call changes nothing."""
-        await use_cases.remember(Principal(id=data.identity_id, email=data.email))
+        await use_cases.remember(platform.store, Principal(id=data.identity_id, email=data.email))
         return UserOut(id=data.identity_id, email=data.email)
 
     @get("/currentuser")

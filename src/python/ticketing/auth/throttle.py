@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from redis.asyncio import Redis
 
@@ -23,6 +23,20 @@ CODE_PENDING_SECONDS = 60 * 60
 
 def _address_key(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+class Throttle(Protocol):
+    """What signing in asks of the sign-in counts (``SignInThrottle``; a dict in the fakes)."""
+
+    async def check(self, email: str, address: str) -> None: ...
+
+    async def failed(self, email: str, address: str) -> None: ...
+
+    async def succeeded(self, email: str, address: str) -> None: ...
+
+    async def awaiting_code(self, token: str, email: str) -> None: ...
+
+    async def code(self, token: str, address: str, attempt: Callable[[], Awaitable[T]]) -> T: ...
 
 
 class SignInThrottle:
