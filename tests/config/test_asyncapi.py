@@ -40,6 +40,7 @@ EXPECTED = {
             "order.completed",
             "ticket.approved",
             "ticket.rejected",
+            "seller.payouts_enabled",
         },
     ),
     "orders": (
@@ -54,8 +55,8 @@ EXPECTED = {
         },
     ),
     "payments": (
-        {"payment.authorized"},
-        {"order.created", "order.cancelled", "order.completed"},
+        {"payment.authorized", "seller.payouts_enabled"},
+        {"order.created", "order.cancelled", "order.completed", "ticket.admitted"},
     ),
     "expiration": ({"expiration.complete"}, {"order.created"}),
     "moderation": ({"ticket.approved", "ticket.rejected"}, {"ticket.created", "ticket.updated"}),

@@ -45,6 +45,7 @@ class Order(VersionedDocument):
     ticket_price: DecimalAnnotation
     seller_id: str | None = None  # the ticket's holder when it was ordered (None before kept)
     ticket_sales: int = 0  # the ticket's holding it was ordered in (its times sold then)
+    event_starts_at: datetime | None = None  # the ticket's event (payments dates payouts by it)
     payment_id: str | None = None  # the payment that completed it
     created_at: datetime  # from the injected clock (shared/clock.py)
 

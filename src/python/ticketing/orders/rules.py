@@ -48,6 +48,7 @@ def reservation(ticket: TicketReplica, buyer_id: str, now: datetime, window: tim
         ticket_price=ticket.price,
         seller_id=ticket.user_id,
         ticket_sales=ticket.sales,
+        event_starts_at=ticket.event_starts_at,
         created_at=now,
     )
 
@@ -91,7 +92,12 @@ def changed(replica: TicketReplica, event: events.TicketEvent) -> None:
 
 def created_event(order: Order) -> events.OrderCreated:
     seller = order.seller_id or ""  # always kept on orders placed since it is
-    ticket = events.OrderTicket(id=order.ticket_id, price=order.ticket_price, user_id=seller)
+    ticket = events.OrderTicket(
+        id=order.ticket_id,
+        price=order.ticket_price,
+        user_id=seller,
+        event_starts_at=order.event_starts_at,
+    )
     return events.from_attributes(events.OrderCreated, order, ticket=ticket)
 
 

@@ -90,7 +90,8 @@ class TicketAdmitted(TicketEvent, frozen=True, kw_only=True):
     """The holder (``user_id``) was let in at the door with this ticket, once."""
 
     SUBJECT: ClassVar[str] = "ticket.admitted"
-    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
+    # Payments: an admitted ticket cannot be disputed as refused at the door.
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders", "payments")
     admitted_at: datetime
 
 
@@ -118,7 +119,10 @@ class TicketRejected(Verdict, frozen=True, kw_only=True):
 class OrderTicket(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     price: Decimal
-    user_id: str
+    user_id: str  # its seller
+    # When its event starts: the seller's payout is released a hold after it (None before
+    # orders kept it).
+    event_starts_at: datetime | None = None
 
 
 class OrderEvent(Event, frozen=True, kw_only=True):
@@ -171,6 +175,16 @@ class PaymentAuthorized(Event, frozen=True, kw_only=True):
     order_id: str
 
 
+class SellerPayoutsEnabled(Event, frozen=True, kw_only=True):
+    """Seller ``id`` (a user) can be paid: their Stripe Connect account takes payouts, so the
+    tickets service lets them list where a payout account is required."""
+
+    SUBJECT: ClassVar[str] = "seller.payouts_enabled"
+    PUBLISHER: ClassVar[str] = "payments"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("tickets",)
+    stripe_account_id: str
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     TicketCreated,
     TicketUpdated,
@@ -183,6 +197,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     OrderCompleted,
     ExpirationComplete,
     PaymentAuthorized,
+    SellerPayoutsEnabled,
 )
 BY_SUBJECT: dict[str, type[Event]] = {event.SUBJECT: event for event in ALL_EVENTS}
 
