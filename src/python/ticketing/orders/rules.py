@@ -107,3 +107,19 @@ def cancelled_event(order: Order) -> events.OrderCancelled:
 
 def completed_event(order: Order) -> events.OrderCompleted:
     return events.from_attributes(events.OrderCompleted, order)
+
+
+def disputed(order: Order, event: events.DisputeEvent) -> bool:
+    """Show the dispute's step on its order; an older step or a duplicate changes nothing."""
+    if event.version <= order.dispute_version:
+        return False
+    order.dispute_id, order.dispute_status = event.id, event.status
+    order.dispute_version = event.version
+    return True
+
+
+def refunded(order: Order) -> bool:
+    if order.refunded:
+        return False
+    order.refunded = True
+    return True

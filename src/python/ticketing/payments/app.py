@@ -7,9 +7,17 @@ from functools import partial
 from litestar import Litestar
 from litestar.di import Provide
 
-from ticketing.payments import events, payouts, use_cases
+from ticketing.payments import disputes, events, payouts, use_cases
 from ticketing.payments.connect import StripeConnect
-from ticketing.payments.models import Admission, OrderReplica, Payment, Payout, PayoutAccount
+from ticketing.payments.dispute_routes import DisputesController
+from ticketing.payments.models import (
+    Admission,
+    Dispute,
+    OrderReplica,
+    Payment,
+    Payout,
+    PayoutAccount,
+)
 from ticketing.payments.payout_routes import PayoutsController
 from ticketing.payments.routes import PaymentsController
 from ticketing.payments.settings import PaymentsSettings
@@ -22,7 +30,7 @@ SETTLE_EVERY_SECONDS = 2.0
 
 
 def create_app(settings: PaymentsSettings, clock: Clock | None = None) -> Litestar:
-    models = [OrderReplica, Payment, PayoutAccount, Payout, Admission]
+    models = [OrderReplica, Payment, PayoutAccount, Payout, Admission, Dispute]
     platform = Platform("payments", settings, models, clock=clock)
     stripe = StripeConnect(
         settings.stripe_api_key,
@@ -32,16 +40,17 @@ def create_app(settings: PaymentsSettings, clock: Clock | None = None) -> Litest
     )
     events.subscribe(platform, stripe, settings.terms)
     # Captures and voids Stripe could not confirm at once are retried until it does; sellers'
-    # shares are transferred once due, and retried likewise.
+    # shares are transferred once due, and refunds made; each retried likewise.
     platform.repeat(SETTLE_EVERY_SECONDS, partial(use_cases.settle_pending, platform, stripe))
     platform.repeat(SETTLE_EVERY_SECONDS, partial(payouts.release_due, platform, stripe))
+    platform.repeat(SETTLE_EVERY_SECONDS, partial(disputes.refund_pending, platform, stripe))
 
     def provide() -> Provide:
         return Provide(lambda: stripe, sync_to_thread=False, use_cache=True)
 
     return service_app(
         platform,
-        [PayoutsController, PaymentsController],
+        [PayoutsController, DisputesController, PaymentsController],
         description=__doc__ or "",
         dependencies={"charges": provide(), "connect": provide()},
     )

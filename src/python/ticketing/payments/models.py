@@ -6,7 +6,7 @@ from beanie import DecimalAnnotation, Document
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
-from ticketing.shared.events import OrderStatus
+from ticketing.shared.events import DisputeStatus, OrderStatus
 from ticketing.shared.persistence import VersionedDocument
 from ticketing.shared.replicas import Replica
 
@@ -139,3 +139,32 @@ class Admission(Document):
 
     class Settings:
         name = "admissions"
+
+
+class DisputeReason(StrEnum):
+    REFUSED_AT_DOOR = "refused_at_door"
+    NOT_AS_DESCRIBED = "not_as_described"
+    OTHER = "other"
+
+
+class Dispute(VersionedDocument):
+    """A buyer's complaint about a sale, resolved by an admin (docs/payments.md)."""
+
+    id: str = Field(default_factory=lambda: str(uuid4()))  # type: ignore[assignment]
+    order_id: str
+    payout_id: str
+    user_id: str  # the buyer who opened it
+    seller_id: str
+    reason: DisputeReason
+    message: str
+    status: DisputeStatus = DisputeStatus.OPEN
+    opened_at: datetime
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+
+    class Settings:
+        name = "disputes"
+        indexes = [
+            IndexModel([("order_id", ASCENDING)], unique=True),  # one dispute per sale
+            IndexModel([("status", ASCENDING), ("opened_at", ASCENDING)]),
+        ]

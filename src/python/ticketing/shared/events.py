@@ -185,6 +185,49 @@ class SellerPayoutsEnabled(Event, frozen=True, kw_only=True):
     stripe_account_id: str
 
 
+class DisputeStatus(StrEnum):
+    """open (the payout is frozen) -> refunded (the buyer gets the price back) or released (the
+    seller is paid as scheduled)."""
+
+    OPEN = "open"
+    REFUNDED = "refunded"
+    RELEASED = "released"
+
+
+class DisputeEvent(Event, frozen=True, kw_only=True):
+    """A step of buyer ``user_id``'s dispute ``id`` about order ``order_id``: orders shows it
+    to both parties."""
+
+    PUBLISHER: ClassVar[str] = "payments"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
+    order_id: str
+    user_id: str
+    reason: str
+    status: DisputeStatus
+
+
+class DisputeOpened(DisputeEvent, frozen=True, kw_only=True):
+    SUBJECT: ClassVar[str] = "dispute.opened"
+
+
+class DisputeResolved(DisputeEvent, frozen=True, kw_only=True):
+    """An admin refunded the buyer or released the payout to the seller."""
+
+    SUBJECT: ClassVar[str] = "dispute.resolved"
+
+
+class PaymentRefunded(Event, frozen=True, kw_only=True):
+    """Payout ``id``'s sale was refunded to the buyer in full (a dispute refunded, or the event
+    was cancelled); ``reversed`` if the seller's transfer was taken back."""
+
+    SUBJECT: ClassVar[str] = "payment.refunded"
+    PUBLISHER: ClassVar[str] = "payments"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
+    order_id: str
+    amount_cents: int
+    reversed: bool
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     TicketCreated,
     TicketUpdated,
@@ -198,6 +241,9 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ExpirationComplete,
     PaymentAuthorized,
     SellerPayoutsEnabled,
+    DisputeOpened,
+    DisputeResolved,
+    PaymentRefunded,
 )
 BY_SUBJECT: dict[str, type[Event]] = {event.SUBJECT: event for event in ALL_EVENTS}
 
