@@ -16,7 +16,11 @@ from ticketing.shared.permissions import ADMIN_GROUP, RelationTuple
 from ticketing.testing.events import EventTap
 from ticketing.testing.fixtures import eventually, in_status, sign_up
 
-STEPS = [events.DisputeOpened, events.DisputeResolved, events.PaymentRefunded]
+STEPS: list[type[events.Event]] = [
+    events.DisputeOpened,
+    events.DisputeResolved,
+    events.PaymentRefunded,
+]
 
 
 @pytest.fixture

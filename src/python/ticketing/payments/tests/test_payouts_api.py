@@ -36,6 +36,7 @@ class World:
     platform: Platform
     standin: StripeStandIn
     outage: Outage  # in front of the stand-in
+    stripe_url: str  # the stand-in through the proxy, as payments calls it
     clock: MovableClock
     tickets_view: EventTap  # what the tickets service would receive
     isolated: dict[str, Any]
@@ -112,7 +113,7 @@ async def paying(isolated: dict[str, Any]) -> AsyncIterator[World]:
                 for name in ("seller", "buyer", "stranger")
                 for principal, headers in [await sign_up(platform.identity, f"{name}@example.com")]
             }
-            yield World(client, platform, standin, outage, clock, tap, isolated, people)
+            yield World(client, platform, standin, outage, via_proxy, clock, tap, isolated, people)
     finally:
         await outage.cut()
         await tap.stop()
