@@ -1,7 +1,8 @@
 """The Stripe stand-in's Connect part, in Stripe's wire format: Express accounts and their
-onboarding links, transfers from a charge to an account, their reversals, and refunds of a
-PaymentIntent. Onboarding completes at once: the account link's page marks the account as
-taking payouts and sends the seller back to the ``return_url`` (the dev profile's Stripe).
+onboarding links, transfers from a charge to an account, their reversals, refunds of a
+PaymentIntent, and the platform's balance. Onboarding completes at once: the account link's
+page marks the account as taking payouts and sends the seller back to the ``return_url`` (the
+dev profile's Stripe).
 Each method takes the request's form and returns the reply; the stand-in routes them and
 keeps their idempotency (stripe_standin.py)."""
 
@@ -9,8 +10,14 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
 
 from ticketing.stack.stripe_wire import Json, Reply, invalid
 
@@ -186,3 +193,63 @@ class ConnectState:
         }
         self.refunds[str(refund["id"])] = refund
         return 200, refund
+
+    def balance(self, intents: dict[str, Json]) -> Reply:
+        """The platform's balance: what was captured, less refunds and transfers, plus what
+        reversals brought back (all available at once; one currency)."""
+        captured = sum(int(i["amount_received"]) for i in intents.values())
+        refunded = sum(int(r["amount"]) for r in self.refunds.values())
+        sent = sum(int(t["amount"]) - int(t["amount_reversed"]) for t in self.transfers.values())
+        amount = captured - refunded - sent
+        available = {"amount": amount, "currency": "usd", "source_types": {"card": amount}}
+        pending = {"amount": 0, "currency": "usd", "source_types": {"card": 0}}
+        body = {"object": "balance", "available": [available], "pending": [pending]}
+        return 200, {**body, "livemode": False}
+
+
+Answer = Callable[[Request[Any, Any, Any], Callable[[Json], Reply]], Awaitable[Response[Json]]]
+
+
+def connect_handlers(connect: ConnectState, answer: Answer, intents: dict[str, Json]) -> list[Any]:
+    """The routes of Connect's part of the API; ``answer`` checks the key and keeps Stripe's
+    idempotency (the stand-in's), ``intents`` are the stand-in's PaymentIntents."""
+
+    @post("/v1/accounts")
+    async def create_account(request: Request[Any, Any, Any]) -> Response[Json]:
+        return await answer(request, connect.create_account)
+
+    @post("/v1/account_links")
+    async def link(request: Request[Any, Any, Any]) -> Response[Json]:
+        base = str(request.base_url)
+        return await answer(request, lambda form: connect.link(form, base))
+
+    @get("/connect/onboarding/{account_id:str}", status_code=302)
+    async def onboarding(account_id: FromPath[str], return_url: FromQuery[str]) -> Redirect:
+        """The seller's onboarding page: done at once, then back to the platform."""
+        connect.onboard(account_id)
+        return Redirect(return_url)
+
+    @post("/v1/transfers")
+    async def transfer(request: Request[Any, Any, Any]) -> Response[Json]:
+        return await answer(request, lambda form: connect.transfer(form, intents))
+
+    @post("/v1/transfers/{transfer_id:str}/reversals")
+    async def reverse(
+        request: Request[Any, Any, Any], transfer_id: FromPath[str]
+    ) -> Response[Json]:
+        return await answer(request, lambda form: connect.reverse(transfer_id, form))
+
+    @get([f"/v1/{kind}/{{object_id:str}}" for kind in connect.KINDS])
+    async def retrieve(request: Request[Any, Any, Any], object_id: FromPath[str]) -> Response[Json]:
+        kind = request.url.path.split("/")[2]
+        return await answer(request, lambda _: connect.retrieve(kind, object_id))
+
+    @get("/v1/balance")
+    async def balance(request: Request[Any, Any, Any]) -> Response[Json]:
+        return await answer(request, lambda _: connect.balance(intents))
+
+    @post("/v1/refunds")
+    async def refund(request: Request[Any, Any, Any]) -> Response[Json]:
+        return await answer(request, lambda form: connect.refund(form, intents))
+
+    return [create_account, retrieve, link, onboarding, transfer, reverse, refund, balance]

@@ -15,7 +15,8 @@ Stripe's ``idempotency_error``).
   ``POST /v1/payment_intents/{id}/capture`` (``succeeded``) and ``/cancel`` (``canceled``).
 - Connect (``stripe_connect``): ``POST /v1/accounts``, ``GET /v1/accounts/{id}``,
   ``POST /v1/account_links`` (its page completes onboarding at once), ``POST /v1/transfers``
-  (from a captured charge), ``POST /v1/transfers/{id}/reversals``, ``POST /v1/refunds``.
+  (from a captured charge), ``POST /v1/transfers/{id}/reversals``, ``POST /v1/refunds``,
+  ``GET /v1/balance``.
 
 Run it as its own process: ``python -m ticketing.stack.stripe_standin --port 12111``
 (it prints its URL); it accepts the API key ``STANDIN_KEY``, and ``PUBLISHABLE_KEY`` for
@@ -33,12 +34,11 @@ from typing import Any, ClassVar
 
 import uvicorn
 from litestar import Litestar, Request, Response, get, post
-from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.params import FromPath
 
 from ticketing.stack.background import BackgroundServer, StandIn
 from ticketing.stack.servers import ChildServer
-from ticketing.stack.stripe_connect import ConnectState
+from ticketing.stack.stripe_connect import ConnectState, connect_handlers
 from ticketing.stack.stripe_wire import (
     DECLINED,
     TEST_TOKENS,
@@ -104,49 +104,7 @@ class StripeStandIn(StandIn):
             )
 
         handlers = [create_token, create_intent, capture, cancel, retrieve, listing]
-        return Litestar([*handlers, *self._connect_handlers()])
-
-    def _connect_handlers(self) -> list[Any]:
-        """Connect (stripe_connect.py): accounts, onboarding, transfers, reversals, refunds."""
-        connect = self.connect
-
-        @post("/v1/accounts")
-        async def create_account(request: Request[Any, Any, Any]) -> Response[Json]:
-            return await self._answer(request, connect.create_account)
-
-        @post("/v1/account_links")
-        async def link(request: Request[Any, Any, Any]) -> Response[Json]:
-            base = str(request.base_url)
-            return await self._answer(request, lambda form: connect.link(form, base))
-
-        @get("/connect/onboarding/{account_id:str}", status_code=302)
-        async def onboarding(account_id: FromPath[str], return_url: FromQuery[str]) -> Redirect:
-            """The seller's onboarding page: done at once, then back to the platform."""
-            connect.onboard(account_id)
-            return Redirect(return_url)
-
-        @post("/v1/transfers")
-        async def transfer(request: Request[Any, Any, Any]) -> Response[Json]:
-            return await self._answer(request, lambda form: connect.transfer(form, self.intents))
-
-        @post("/v1/transfers/{transfer_id:str}/reversals")
-        async def reverse(
-            request: Request[Any, Any, Any], transfer_id: FromPath[str]
-        ) -> Response[Json]:
-            return await self._answer(request, lambda form: connect.reverse(transfer_id, form))
-
-        @get([f"/v1/{kind}/{{object_id:str}}" for kind in connect.KINDS])
-        async def retrieve(
-            request: Request[Any, Any, Any], object_id: FromPath[str]
-        ) -> Response[Json]:
-            kind = request.url.path.split("/")[2]
-            return await self._answer(request, lambda _: connect.retrieve(kind, object_id))
-
-        @post("/v1/refunds")
-        async def refund(request: Request[Any, Any, Any]) -> Response[Json]:
-            return await self._answer(request, lambda form: connect.refund(form, self.intents))
-
-        return [create_account, retrieve, link, onboarding, transfer, reverse, refund]
+        return Litestar([*handlers, *connect_handlers(self.connect, self._answer, self.intents)])
 
     async def _answer(
         self, request: Request[Any, Any, Any], handle: Any, publishable: bool = False

@@ -106,12 +106,20 @@ async def test_transfers_are_refused_to_an_account_not_onboarded_or_beyond_the_c
         await connect.transfer(Transfer(ready, 1001, "o1", intent.id, "k2"))
 
 
-async def test_refund_and_reversal_each_once(
-    connect: StripeConnect, standin: StripeStandIn
+async def available(connect: StripeConnect) -> int:
+    balance = await connect.client.v1.balance.retrieve_async()
+    assert isinstance(balance, stripe.Balance)
+    return balance.available[0].amount
+
+
+async def test_refund_and_reversal_each_once_and_the_balance_follows(
+    connect: StripeConnect,
 ) -> None:
     account_id = await onboarded(connect)
     intent = await captured_intent(connect)
+    assert await available(connect) == 4550
     transfer_id = await connect.transfer(Transfer(account_id, 4023, "o1", intent.id, "t"))
+    assert await available(connect) == 4550 - 4023
     refunds = await asyncio.gather(*(connect.refund(intent.id, 4550, "r1") for _ in range(5)))
     reversals = await asyncio.gather(*(connect.reverse(transfer_id, "v1") for _ in range(5)))
     assert (len(set(refunds)), len(set(reversals))) == (1, 1)
@@ -120,6 +128,7 @@ async def test_refund_and_reversal_each_once(
     assert (refund.amount, refund.payment_intent, refund.status) == (4550, intent.id, "succeeded")
     transfer = await connect.client.v1.transfers.retrieve_async(transfer_id)
     assert (transfer.reversed, transfer.amount_reversed) == (True, 4023)
+    assert await available(connect) == 0  # refunded in full, the seller's share taken back
     with pytest.raises(UpstreamFailed, match="already been refunded"):
         await connect.refund(intent.id, 4550, "r2")  # a new key: a second refund is refused
     with pytest.raises(UpstreamFailed, match="fully reversed"):
