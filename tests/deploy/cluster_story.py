@@ -81,7 +81,27 @@ def story(cluster: Cluster) -> None:
     assert "secure" in cookie.lower(), cookie
 
     title = f"Night at the Opera {uuid4().hex[:6]}"
-    listed = seller.call("POST", "tickets", "/api/tickets", json=listing(title, "45"))
+    # Production lets only a seller who can be paid list: a payout account first.
+    refused = seller.call("POST", "tickets", "/api/tickets", json=listing(title, "45"))
+    assert refused.status_code == 409, refused.text
+    assert "set up payouts" in refused.json()["detail"]
+    back = {
+        "return_url": "https://ticketing.test/payouts",
+        "refresh_url": "https://ticketing.test/",
+    }
+    link = seller.call("POST", "payments", "/api/payments/accounts/me/onboarding", json=back)
+    assert link.status_code == 201, link.text
+    httpx.get(link.json()["url"], timeout=30)  # the stand-in's onboarding is done at once
+    until(
+        "payouts enabled",
+        lambda: seller.get("payments", "/api/payments/accounts/me")["payouts_enabled"],
+    )
+
+    def listed_once_tickets_heard() -> httpx.Response | None:
+        response = seller.call("POST", "tickets", "/api/tickets", json=listing(title, "45"))
+        return None if response.status_code == 409 else response
+
+    listed = until("the listing", listed_once_tickets_heard)
     assert listed.status_code == 201, listed.text
     ticket = listed.json()
     assert ticket["status"] == "waiting_moderation"
@@ -125,5 +145,14 @@ def story(cluster: Cluster) -> None:
     )
     receipt = f"/api/payments/{payment.json()['id']}"
     until("the capture", lambda: buyer.get("payments", receipt)["status"] == "captured")
+    # The seller's share, less the fee, is scheduled for after the event.
+    [payout] = until(
+        "the payout", lambda: seller.call("GET", "payments", "/api/payments/payouts").json()
+    )
+    assert (payout["status"], payout["amount_cents"], payout["net_cents"]) == (
+        "scheduled",
+        4500,
+        4500 - 225 - 30,
+    )
     # Permissions went to Keto: the buyer's order is a relation tuple there.
     assert any(t[1] == order_id for t in cluster.ory.keto.tuples)

@@ -88,12 +88,15 @@ def test_every_process_got_the_rendered_environment_on_loopback(cluster: Loopbac
     for service, member in cluster.pods.items():
         assert member.env["TICKETING_PROFILE"] == "production"
         assert member.env["HOST"] == "0.0.0.0"  # as rendered
-        assert url_hosts(member.env) <= {"127.0.0.1"}, (service, url_hosts(member.env))
+        # Every address a process calls is on loopback; PUBLIC_URL is the site's for browsers.
+        called = url_hosts({k: v for k, v in member.env.items() if k != "PUBLIC_URL"})
+        assert called <= {"127.0.0.1"}, (service, called)
     # The web's API_ROUTES: each routed API prefix to that service's process.
     routed = {n: s["ingressPath"] for n, s in services().items() if s["ingressPath"] != "/"}
     expected = {path: cluster.url(name) for name, path in routed.items() if path}
     assert json.loads(cluster.pods["web"].env["API_ROUTES"]) == expected
     assert cluster.pods["payments"].env["STRIPE_API_KEY"].startswith("sk_")
+    assert cluster.pods["web"].env["PUBLIC_URL"] == "https://ticketing.local"  # the Ingress host
 
 
 def test_the_user_story_in_production_shape(cluster: LoopbackCluster) -> None:

@@ -96,6 +96,7 @@ PAGES = [
     "/tickets/new",
     "/tickets/mine",
     "/orders",
+    "/payouts",
     "/door",
     "/no/such/page",
 ]

@@ -202,7 +202,9 @@ def test_the_web_gets_the_api_routes_and_its_csrf_secret() -> None:
         "LOG_LEVEL",
         "API_ROUTES",
         "CSRF_SECRET",
+        "PUBLIC_URL",
     }
+    assert env["PUBLIC_URL"]["value"] == "https://ticketing.local"  # the Ingress host
     assert env["PORT"]["value"] == "8007"
     assert env["TICKETING_PROFILE"]["value"] == "production"
     assert json.loads(env["API_ROUTES"]["value"]) == API_ROUTES
@@ -233,6 +235,28 @@ def test_the_web_gets_stripe_settings_only_when_set() -> None:
     assert env["STRIPE_PUBLISHABLE_KEY"]["value"] == "pk_test_abc"
     assert env["STRIPE_API_BASE"]["value"] == "http://stripe-mock:12111"
     assert "STRIPE_PUBLISHABLE_KEY" not in _env(render({"config": config}), "payments")
+
+
+def test_the_fee_hold_and_payout_requirement_reach_their_services() -> None:
+    defaults = render()
+    payments = _env(defaults, "payments")
+    assert {v: payments[v]["value"] for v in ("PLATFORM_FEE_PERCENT", "PLATFORM_FEE_FIXED")} == {
+        "PLATFORM_FEE_PERCENT": "5",
+        "PLATFORM_FEE_FIXED": "0.30",
+    }
+    assert payments["PAYOUT_HOLD_DAYS"]["value"] == "2"
+    assert "REQUIRE_PAYOUT_ACCOUNT" not in _env(defaults, "tickets")  # the profile decides
+    config = {
+        "platformFeePercent": "7.5",
+        "payoutHoldDays": 5,
+        "requirePayoutAccount": False,
+        "publicUrl": "https://tickets.example.com",
+    }
+    given = render({"config": config})
+    assert _env(given, "payments")["PLATFORM_FEE_PERCENT"]["value"] == "7.5"
+    assert _env(given, "payments")["PAYOUT_HOLD_DAYS"]["value"] == "5"
+    assert _env(given, "tickets")["REQUIRE_PAYOUT_ACCOUNT"]["value"] == "false"
+    assert _env(given, "web")["PUBLIC_URL"]["value"] == "https://tickets.example.com"
 
 
 @pytest.mark.parametrize("name", FILES, ids=lambda n: n or "values.yaml")

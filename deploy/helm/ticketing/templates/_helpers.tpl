@@ -99,6 +99,8 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 - name: STRIPE_API_BASE
   value: {{ $v.config.stripeApiBase | quote }}
 {{- end }}
+- name: PUBLIC_URL
+  value: {{ $v.config.publicUrl | default (printf "https://%s" $v.ingress.host) | quote }}
 {{- else }}
 - name: EVENT_EXCHANGE
   value: {{ $v.config.eventExchange | quote }}
@@ -155,6 +157,10 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 {{- if eq .name "tickets" }}
 - name: TICKET_PRICE_CAP
   value: {{ $v.config.ticketPriceCap | quote }}
+{{- if ne (toString $v.config.requirePayoutAccount) "" }}
+- name: REQUIRE_PAYOUT_ACCOUNT
+  value: {{ $v.config.requirePayoutAccount | quote }}
+{{- end }}
 {{- include "ticketing.secretEnv" (dict "env" "TICKET_CODE_KEYS" "ref" $v.secrets.ticketCodeKeys) }}
 {{- end }}
 {{- if eq .name "orders" }}
@@ -163,6 +169,12 @@ Call with (dict "root" $ "name" $name "svc" $svc).
 {{- end }}
 {{- if eq .name "payments" }}
 {{- include "ticketing.secretEnv" (dict "env" "STRIPE_API_KEY" "ref" $v.secrets.stripeApiKey) }}
+- name: PLATFORM_FEE_PERCENT
+  value: {{ $v.config.platformFeePercent | quote }}
+- name: PLATFORM_FEE_FIXED
+  value: {{ $v.config.platformFeeFixed | quote }}
+- name: PAYOUT_HOLD_DAYS
+  value: {{ $v.config.payoutHoldDays | quote }}
 {{- if $v.config.stripeApiBase }}
 - name: STRIPE_API_BASE
   value: {{ $v.config.stripeApiBase | quote }}

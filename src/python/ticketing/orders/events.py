@@ -16,3 +16,6 @@ def subscribe(platform: Platform) -> None:
         bus.subscribe(changed, partial(use_cases.update_ticket, platform))
     bus.subscribe(events.PaymentAuthorized, partial(use_cases.complete, platform))
     bus.subscribe(events.ExpirationComplete, partial(use_cases.expire, platform))
+    for step in (events.DisputeOpened, events.DisputeResolved):
+        bus.subscribe(step, partial(use_cases.follow_dispute, platform))
+    bus.subscribe(events.PaymentRefunded, partial(use_cases.refunded, platform))

@@ -7,7 +7,7 @@ from beanie import DecimalAnnotation
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
-from ticketing.shared.events import OrderStatus, TicketStatus
+from ticketing.shared.events import DisputeStatus, OrderStatus, TicketStatus
 from ticketing.shared.persistence import VersionedDocument
 from ticketing.shared.replicas import Replica
 
@@ -45,7 +45,15 @@ class Order(VersionedDocument):
     ticket_price: DecimalAnnotation
     seller_id: str | None = None  # the ticket's holder when it was ordered (None before kept)
     ticket_sales: int = 0  # the ticket's holding it was ordered in (its times sold then)
+    event_starts_at: datetime | None = None  # the ticket's event (payments dates payouts by it)
     payment_id: str | None = None  # the payment that completed it
+    # After completion, from payments: the buyer's dispute and its latest step (by the
+    # dispute's version), and whether the sale was refunded. A complete order announces
+    # nothing more, so these writes never move an order event's version.
+    dispute_id: str | None = None
+    dispute_status: DisputeStatus | None = None
+    dispute_version: int = -1
+    refunded: bool = False
     created_at: datetime  # from the injected clock (shared/clock.py)
 
     class Settings:

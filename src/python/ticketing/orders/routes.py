@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post
@@ -12,7 +13,7 @@ from litestar.params import FromPath, JSONBody
 
 from ticketing.orders import use_cases
 from ticketing.orders.settings import OrdersSettings
-from ticketing.shared.events import OrderStatus
+from ticketing.shared.events import DisputeStatus, OrderStatus
 from ticketing.shared.guards import signed_in
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
@@ -38,6 +39,12 @@ class OrderOut(View):
     user_id: str
     version: int
     payment_id: str | None
+    dispute_id: str | None = None  # GET /api/payments/disputes/{id}
+    dispute_status: Annotated[
+        DisputeStatus | None,
+        msgspec.Meta(description="the buyer's dispute: open, refunded, released"),
+    ] = None
+    refunded: Annotated[bool, msgspec.Meta(description="the price was refunded in full")] = False
 
 
 class OrdersController(Controller):

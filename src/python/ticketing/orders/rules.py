@@ -48,6 +48,7 @@ def reservation(ticket: TicketReplica, buyer_id: str, now: datetime, window: tim
         ticket_price=ticket.price,
         seller_id=ticket.user_id,
         ticket_sales=ticket.sales,
+        event_starts_at=ticket.event_starts_at,
         created_at=now,
     )
 
@@ -91,7 +92,12 @@ def changed(replica: TicketReplica, event: events.TicketEvent) -> None:
 
 def created_event(order: Order) -> events.OrderCreated:
     seller = order.seller_id or ""  # always kept on orders placed since it is
-    ticket = events.OrderTicket(id=order.ticket_id, price=order.ticket_price, user_id=seller)
+    ticket = events.OrderTicket(
+        id=order.ticket_id,
+        price=order.ticket_price,
+        user_id=seller,
+        event_starts_at=order.event_starts_at,
+    )
     return events.from_attributes(events.OrderCreated, order, ticket=ticket)
 
 
@@ -101,3 +107,19 @@ def cancelled_event(order: Order) -> events.OrderCancelled:
 
 def completed_event(order: Order) -> events.OrderCompleted:
     return events.from_attributes(events.OrderCompleted, order)
+
+
+def disputed(order: Order, event: events.DisputeEvent) -> bool:
+    """Show the dispute's step on its order; an older step or a duplicate changes nothing."""
+    if event.version <= order.dispute_version:
+        return False
+    order.dispute_id, order.dispute_status = event.id, event.status
+    order.dispute_version = event.version
+    return True
+
+
+def refunded(order: Order) -> bool:
+    if order.refunded:
+        return False
+    order.refunded = True
+    return True

@@ -4,6 +4,7 @@ replica of tickets. Each use case loads, decides with ``rules``, and commits wit
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import Literal
@@ -108,6 +109,31 @@ async def complete(ctx: Context, event: events.PaymentAuthorized) -> None:
         counted(ctx, "completed")
         return
     raise RetryLater(f"order {event.order_id} keeps changing")
+
+
+# --- what payments says after the sale --------------------------------------------------------
+
+
+async def _follow(ctx: Context, order_id: str, change: Callable[[Order], bool]) -> None:
+    for _ in range(LOOKS):
+        order = await found(ctx.store, Order, order_id, "order")
+        if not change(order):
+            return
+        try:
+            await ctx.store.commit(Save(order))
+            return
+        except StaleVersion:
+            continue
+    raise RetryLater(f"order {order_id} keeps changing")
+
+
+async def follow_dispute(ctx: Context, event: events.DisputeEvent) -> None:
+    """A dispute opened or resolved: both parties see it on the order."""
+    await _follow(ctx, event.order_id, partial(rules.disputed, event=event))
+
+
+async def refunded(ctx: Context, event: events.PaymentRefunded) -> None:
+    await _follow(ctx, event.order_id, rules.refunded)
 
 
 # --- the ticket replica ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from ticketing.payments.models import OrderReplica, Payment, PaymentStatus
+from ticketing.payments.models import Admission, OrderReplica, Payment, PaymentStatus
 from ticketing.shared import events
 from ticketing.shared.errors import Conflict
 from ticketing.shared.events import OrderStatus
@@ -73,6 +73,8 @@ def replica_of(event: events.OrderCreated) -> OrderReplica:
         price=event.ticket.price,
         ticket_id=event.ticket.id,
         expires_at=event.expires_at,
+        seller_id=event.ticket.user_id,
+        event_starts_at=event.ticket.event_starts_at,
     )
 
 
@@ -82,3 +84,7 @@ def completed(order: OrderReplica) -> None:
 
 def cancelled(order: OrderReplica) -> None:
     order.status = OrderStatus.CANCELLED
+
+
+def admission(event: events.TicketAdmitted) -> Admission:
+    return Admission(id=Admission.key(event.id, event.user_id), admitted_at=event.admitted_at)

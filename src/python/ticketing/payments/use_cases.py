@@ -7,9 +7,10 @@ import contextlib
 
 import structlog
 
-from ticketing.payments import rules
+from ticketing.payments import payouts, rules
 from ticketing.payments.charges import Charges
 from ticketing.payments.models import OrderReplica, Payment, PaymentStatus
+from ticketing.payments.payout_rules import Terms
 from ticketing.shared import events
 from ticketing.shared.context import Context
 from ticketing.shared.errors import Conflict, DomainError, Forbidden, PaymentDeclined
@@ -139,14 +140,24 @@ async def add_order(ctx: Context, event: events.OrderCreated) -> None:
     await insert_once(ctx.store, rules.replica_of(event))
 
 
-async def order_completed(ctx: Context, charges: Charges, event: events.OrderCompleted) -> None:
+async def order_completed(
+    ctx: Context, charges: Charges, terms: Terms, event: events.OrderCompleted
+) -> None:
+    """Capture the payment, and book the seller's share of the sale."""
     await apply_next(ctx.store, OrderReplica, event, rules.completed)
     payment = await ctx.store.get(Payment, event.payment_id)
     if payment is not None:
         await decide(ctx, charges, payment, PaymentStatus.CAPTURING)
+        await payouts.book(ctx, terms, payment.id)
 
 
 async def order_cancelled(ctx: Context, charges: Charges, event: events.OrderCancelled) -> None:
     await apply_next(ctx.store, OrderReplica, event, rules.cancelled)
     for payment in await ctx.store.find(Payment, order_id=event.id):
         await decide(ctx, charges, payment, PaymentStatus.VOIDING)
+
+
+async def ticket_admitted(ctx: Context, event: events.TicketAdmitted) -> None:
+    """Remember that the holder got in with the ticket (they cannot say they were refused)."""
+    with contextlib.suppress(DuplicateKeyError):  # a duplicate event
+        await ctx.store.commit(Insert(rules.admission(event)))

@@ -92,7 +92,8 @@ class TicketAdmitted(TicketEvent, frozen=True, kw_only=True):
     """The holder (``user_id``) was let in at the door with this ticket, once."""
 
     SUBJECT: ClassVar[str] = "ticket.admitted"
-    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
+    # Payments: an admitted ticket cannot be disputed as refused at the door.
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders", "payments")
     admitted_at: datetime
 
 
@@ -120,7 +121,10 @@ class TicketRejected(Verdict, frozen=True, kw_only=True):
 class OrderTicket(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     price: Decimal
-    user_id: str
+    user_id: str  # its seller
+    # When its event starts: the seller's payout is released a hold after it (None before
+    # orders kept it).
+    event_starts_at: datetime | None = None
 
 
 class OrderEvent(Event, frozen=True, kw_only=True):
@@ -173,6 +177,59 @@ class PaymentAuthorized(Event, frozen=True, kw_only=True):
     order_id: str
 
 
+class SellerPayoutsEnabled(Event, frozen=True, kw_only=True):
+    """Seller ``id`` (a user) can be paid: their Stripe Connect account takes payouts, so the
+    tickets service lets them list where a payout account is required."""
+
+    SUBJECT: ClassVar[str] = "seller.payouts_enabled"
+    PUBLISHER: ClassVar[str] = "payments"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("tickets",)
+    stripe_account_id: str
+
+
+class DisputeStatus(StrEnum):
+    """open (the payout is frozen) -> refunded (the buyer gets the price back) or released (the
+    seller is paid as scheduled)."""
+
+    OPEN = "open"
+    REFUNDED = "refunded"
+    RELEASED = "released"
+
+
+class DisputeEvent(Event, frozen=True, kw_only=True):
+    """A step of buyer ``user_id``'s dispute ``id`` about order ``order_id``: orders shows it
+    to both parties."""
+
+    PUBLISHER: ClassVar[str] = "payments"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
+    order_id: str
+    user_id: str
+    reason: str
+    status: DisputeStatus
+
+
+class DisputeOpened(DisputeEvent, frozen=True, kw_only=True):
+    SUBJECT: ClassVar[str] = "dispute.opened"
+
+
+class DisputeResolved(DisputeEvent, frozen=True, kw_only=True):
+    """An admin refunded the buyer or released the payout to the seller."""
+
+    SUBJECT: ClassVar[str] = "dispute.resolved"
+
+
+class PaymentRefunded(Event, frozen=True, kw_only=True):
+    """Payout ``id``'s sale was refunded to the buyer in full (a dispute refunded, or the event
+    was cancelled); ``reversed`` if the seller's transfer was taken back."""
+
+    SUBJECT: ClassVar[str] = "payment.refunded"
+    PUBLISHER: ClassVar[str] = "payments"
+    CONSUMERS: ClassVar[tuple[str, ...]] = ("orders",)
+    order_id: str
+    amount_cents: int
+    reversed: bool
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     TicketCreated,
     TicketUpdated,
@@ -185,6 +242,10 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     OrderCompleted,
     ExpirationComplete,
     PaymentAuthorized,
+    SellerPayoutsEnabled,
+    DisputeOpened,
+    DisputeResolved,
+    PaymentRefunded,
 )
 BY_SUBJECT: dict[str, type[Event]] = {event.SUBJECT: event for event in ALL_EVENTS}
 

@@ -13,6 +13,10 @@ Stripe's ``idempotency_error``).
 - ``POST /v1/payment_intents`` confirmed at once (``status`` ``requires_capture`` with
   ``capture_method=manual``, else ``succeeded``); ``GET /v1/payment_intents[/{id}]``;
   ``POST /v1/payment_intents/{id}/capture`` (``succeeded``) and ``/cancel`` (``canceled``).
+- Connect (``stripe_connect``): ``POST /v1/accounts``, ``GET /v1/accounts/{id}``,
+  ``POST /v1/account_links`` (its page completes onboarding at once), ``POST /v1/transfers``
+  (from a captured charge), ``POST /v1/transfers/{id}/reversals``, ``POST /v1/refunds``,
+  ``GET /v1/balance``.
 
 Run it as its own process: ``python -m ticketing.stack.stripe_standin --port 12111``
 (it prints its URL); it accepts the API key ``STANDIN_KEY``, and ``PUBLISHABLE_KEY`` for
@@ -34,6 +38,7 @@ from litestar.params import FromPath
 
 from ticketing.stack.background import BackgroundServer, StandIn
 from ticketing.stack.servers import ChildServer
+from ticketing.stack.stripe_connect import ConnectState, connect_handlers
 from ticketing.stack.stripe_wire import (
     DECLINED,
     TEST_TOKENS,
@@ -57,6 +62,7 @@ class StripeStandIn(StandIn):
     def __init__(self) -> None:
         self.tokens: dict[str, Json] = {}
         self.intents: dict[str, Json] = {}
+        self.connect = ConnectState()
         self._replies: dict[str, tuple[str, Json, Reply]] = {}  # key -> (path, form, reply)
         self.app = self._app()
         self._server = BackgroundServer(self.app)
@@ -98,7 +104,7 @@ class StripeStandIn(StandIn):
             )
 
         handlers = [create_token, create_intent, capture, cancel, retrieve, listing]
-        return Litestar(handlers)
+        return Litestar([*handlers, *connect_handlers(self.connect, self._answer, self.intents)])
 
     async def _answer(
         self, request: Request[Any, Any, Any], handle: Any, publishable: bool = False

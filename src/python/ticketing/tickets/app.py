@@ -11,13 +11,13 @@ from ticketing.shared.runner import serve
 from ticketing.shared.service_app import service_app
 from ticketing.tickets import events
 from ticketing.tickets.door_routes import AdmissionsController, published_keys
-from ticketing.tickets.models import Ticket
+from ticketing.tickets.models import Payee, Ticket
 from ticketing.tickets.routes import TicketsController
 from ticketing.tickets.settings import TicketsSettings
 
 
 def create_app(settings: TicketsSettings) -> Litestar:
-    platform = Platform("tickets", settings, [Ticket])
+    platform = Platform("tickets", settings, [Ticket, Payee])
     events.subscribe(platform)
     keys = settings.code_keys()
     return service_app(

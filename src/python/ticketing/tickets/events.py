@@ -16,3 +16,4 @@ def subscribe(platform: Platform) -> None:
     bus.subscribe(events.OrderCompleted, partial(use_cases.sell, platform))
     bus.subscribe(events.TicketApproved, partial(use_cases.apply_verdict, platform))
     bus.subscribe(events.TicketRejected, partial(use_cases.apply_verdict, platform))
+    bus.subscribe(events.SellerPayoutsEnabled, partial(use_cases.payouts_enabled, platform))

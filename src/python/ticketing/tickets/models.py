@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import uuid4
 
-from beanie import DecimalAnnotation
+from beanie import DecimalAnnotation, Document
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, IndexModel
 
@@ -54,3 +54,14 @@ class Ticket(VersionedDocument):
             IndexModel([("event_starts_at", ASCENDING), ("_id", ASCENDING)]),
             IndexModel([("user_id", ASCENDING), ("event_starts_at", ASCENDING)]),  # mine
         ]
+
+
+class Payee(Document):
+    """A seller whose payout account takes payouts (from payments' seller.payouts_enabled);
+    the id is the user's."""
+
+    id: str  # type: ignore[assignment]
+    stripe_account_id: str
+
+    class Settings:
+        name = "payees"

@@ -129,7 +129,7 @@ class TicketsController(Controller):
     path = "/api/tickets"
     tags = ["tickets"]
 
-    @post("/", guards=[signed_in], responses=problems(403))
+    @post("/", guards=[signed_in], responses=problems(403, 409))
     async def create(
         self,
         data: JSONBody[TicketIn],
@@ -142,7 +142,8 @@ class TicketsController(Controller):
         given = rules.Listing(
             data.title, data.price, data.face_value, data.event_starts_at, data.venue
         )
-        ticket = await use_cases.create(platform, user.id, given, settings.ticket_price_cap)
+        cap, payee = settings.ticket_price_cap, settings.payee_required
+        ticket = await use_cases.create(platform, user.id, given, cap, payee)
         return TicketOut.of(ticket)
 
     @get("/")
@@ -221,7 +222,9 @@ class TicketsController(Controller):
     ) -> TicketOut:
         """List a ticket you bought for sale again, within the cap of its face value."""
         cap = settings.ticket_price_cap
-        return TicketOut.of(await use_cases.resell(platform, user.id, ticket_id, data.price, cap))
+        payee = settings.payee_required
+        resold = await use_cases.resell(platform, user.id, ticket_id, data.price, cap, payee)
+        return TicketOut.of(resold)
 
     @get("/{ticket_id:str}/code", guards=[signed_in], responses=problems(403, 404, 409))
     async def code(

@@ -14,7 +14,7 @@ from ticketing.shared.errors import Conflict, Forbidden, InvalidInput
 from ticketing.shared.events import TicketStatus
 from ticketing.shared.messaging import RetryLater
 from ticketing.tickets.codes import Claims
-from ticketing.tickets.models import Holding, Ticket
+from ticketing.tickets.models import Holding, Payee, Ticket
 
 TITLE_MAX = 120
 PRICE_MIN = Decimal("0.50")
@@ -288,3 +288,17 @@ def sold_event(ticket: Ticket) -> events.TicketSold:
 
 def admitted_event(ticket: Ticket) -> events.TicketAdmitted:
     return events.from_attributes(events.TicketAdmitted, ticket)
+
+
+def check_payee(payee: Payee | None) -> None:
+    """Where a payout account is required, only a seller who can be paid may list."""
+    if payee is None:
+        raise Conflict(
+            "set up payouts before you sell: POST /api/payments/accounts/me/onboarding and"
+            " finish Stripe's onboarding (the Payouts page does both)",
+            action="set_up_payouts",
+        )
+
+
+def payee(event: events.SellerPayoutsEnabled) -> Payee:
+    return Payee(id=event.id, stripe_account_id=event.stripe_account_id)

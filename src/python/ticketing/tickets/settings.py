@@ -15,6 +15,9 @@ class TicketsSettings(ServiceSettings):
     # signing (a Secret in the chart). Unset in the dev profile: a key made at start-up, so
     # codes last as long as the process (the dev stack makes one per checkout instead).
     ticket_code_keys: str = ""
+    # Only sellers whose payout account takes payouts may list (409 naming what to do).
+    # Unset: required in the production profile, not in dev.
+    require_payout_account: bool | None = None
 
     @field_validator("ticket_code_keys")
     @classmethod
@@ -22,6 +25,11 @@ class TicketsSettings(ServiceSettings):
         if value:
             CodeKeys.from_json(value)  # ValueError naming what is wrong
         return value
+
+    @property
+    def payee_required(self) -> bool:
+        required = self.require_payout_account
+        return required if required is not None else not self.is_dev
 
     def code_keys(self) -> CodeKeys:
         return CodeKeys.from_json(self.ticket_code_keys or CodeKeys.generate("dev"))

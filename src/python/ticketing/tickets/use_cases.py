@@ -4,6 +4,7 @@ case loads, decides with ``rules``, and commits with its events."""
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from functools import partial
 
@@ -11,11 +12,11 @@ from ticketing.shared import events
 from ticketing.shared.context import Context
 from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ticketing.shared.permissions import RelationTuple
-from ticketing.shared.persistence import StaleVersion
+from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
 from ticketing.shared.store import Grant, Insert, Revoke, Save, found
 from ticketing.tickets import rules
 from ticketing.tickets.codes import CodeKeys, CodeRefused
-from ticketing.tickets.models import Ticket
+from ticketing.tickets.models import Payee, Ticket
 
 LOOKS = 3  # a lost compare-and-set is looked at again; the bound only stops a bug looping
 
@@ -24,7 +25,11 @@ def _owner(ticket_id: str, user_id: str) -> RelationTuple:
     return RelationTuple("Ticket", ticket_id, "owners", user_id)
 
 
-async def create(ctx: Context, user_id: str, listing: rules.Listing, cap: Decimal) -> Ticket:
+async def create(
+    ctx: Context, user_id: str, listing: rules.Listing, cap: Decimal, payee_required: bool = False
+) -> Ticket:
+    if payee_required:
+        rules.check_payee(await ctx.store.get(Payee, user_id))
     ticket = rules.listed(listing, user_id, cap, ctx.clock.now())
     await ctx.store.commit(Insert(ticket, rules.created_event), Grant(_owner(ticket.id, user_id)))
     ctx.metrics.counter("ticketing_tickets_listed", "Tickets listed").inc()
@@ -48,9 +53,18 @@ async def update(
     return ticket
 
 
-async def resell(ctx: Context, user_id: str, ticket_id: str, price: str, cap: Decimal) -> Ticket:
+async def resell(
+    ctx: Context,
+    user_id: str,
+    ticket_id: str,
+    price: str,
+    cap: Decimal,
+    payee_required: bool = False,
+) -> Ticket:
     """Its holder lists a ticket they bought again."""
     ticket = await held(ctx, user_id, ticket_id)
+    if payee_required:
+        rules.check_payee(await ctx.store.get(Payee, user_id))
     rules.resold(ticket, user_id, price, cap, ctx.clock.now())
     await ctx.store.commit(Save(ticket, rules.updated_event))
     return ticket
@@ -122,3 +136,9 @@ async def apply_verdict(ctx: Context, event: events.Verdict) -> None:
     ticket = await found(ctx.store, Ticket, event.id, "ticket")
     if rules.judged(ticket, event):
         await ctx.store.commit(Save(ticket, rules.updated_event))
+
+
+async def payouts_enabled(ctx: Context, event: events.SellerPayoutsEnabled) -> None:
+    """The seller can be paid: they may list where a payout account is required."""
+    with contextlib.suppress(DuplicateKeyError):  # a duplicate event
+        await ctx.store.commit(Insert(rules.payee(event)))

@@ -116,6 +116,50 @@ class Order(msgspec.Struct):
     ticket: OrderTicket
     user_id: str
     version: int
+    dispute_id: str | None = None
+    dispute_status: str | None = None
+    refunded: bool = False
+
+
+class Fees(msgspec.Struct):
+    currency: str
+    fee_percent: Decimal
+    fee_fixed: Decimal
+    payout_hold_days: int
+    price: Decimal | None = None
+    fee: Decimal | None = None
+    seller_receives: Decimal | None = None
+
+
+class PayoutAccount(msgspec.Struct):
+    stripe_account_id: str
+    payouts_enabled: bool
+
+
+class Link(msgspec.Struct):
+    url: str
+
+
+class Payout(msgspec.Struct):
+    id: str
+    order_id: str
+    ticket_id: str
+    amount_cents: int
+    fee_cents: int
+    net_cents: int
+    status: str
+    release_at: datetime
+
+
+class Dispute(msgspec.Struct):
+    id: str
+    order_id: str
+    user_id: str
+    seller_id: str
+    reason: str
+    message: str
+    status: str
+    opened_at: datetime
 
 
 class Case(msgspec.Struct):

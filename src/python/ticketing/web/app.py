@@ -37,6 +37,7 @@ from ticketing.web.door_pages import DoorPages
 from ticketing.web.moderation_pages import ModerationPages
 from ticketing.web.order_pages import OrderPages
 from ticketing.web.pages import Member
+from ticketing.web.payout_pages import DisputePages, PayoutPages
 from ticketing.web.settings import WebSettings
 from ticketing.web.sign_in_pages import SignInPages
 from ticketing.web.ticket_pages import TicketPages
@@ -104,7 +105,8 @@ def content_security_policy(settings: WebSettings) -> str:
             "connect-src 'self'" + (" https://api.stripe.com" if stripe else ""),
             "img-src 'self' data:",
             "style-src 'self'",
-            "form-action 'self'",
+            # Setting up payouts posts a form that Stripe's onboarding answers.
+            f"form-action 'self' {settings.onboarding_origin}",
             "frame-ancestors 'none'",
             "base-uri 'none'",
             "object-src 'none'",
@@ -168,6 +170,8 @@ def create_app(settings: WebSettings) -> Litestar:
             TicketPages,
             OrderPages,
             ModerationPages,
+            PayoutPages,
+            DisputePages,
             DoorPages,
             CodePages,
             SettingsPages,

@@ -1,5 +1,6 @@
-"""The order pages: a reservation with its countdown, cancelling it, paying for it (the card
-becomes a token at Stripe, or at the Stripe stand-in for the test-card form), and my orders."""
+"""The order pages: a reservation with its countdown and its total with the platform's fee,
+cancelling it, paying for it (the card becomes a token at Stripe, or at the Stripe stand-in
+for the test-card form), disputing it once complete, and my orders."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ticketing.web import rules
-from ticketing.web.api import Api, ApiError, Order, Token
+from ticketing.web.api import Api, ApiError, Fees, Order, Token
 from ticketing.web.pages import Form, Me, Member, Settings, StripeClient, page
 from ticketing.web.settings import WebSettings
 
@@ -22,6 +23,11 @@ class CardForm(msgspec.Struct):
     expiry: str = ""
     cvc: str = ""
     token: str = ""  # from Stripe.js, when the card fields are Stripe's
+
+
+class DisputeForm(msgspec.Struct):
+    reason: str = ""
+    message: str = ""
 
 
 class OrderPages(Controller):
@@ -60,6 +66,24 @@ class OrderPages(Controller):
             return await order_page(order_id, me, settings, {"card": exc.detail}, exc.status)
         return Redirect(f"/orders/{order_id}", status_code=303)
 
+    @post("/orders/{order_id:str}/dispute")
+    async def dispute(
+        self,
+        order_id: FromPath[str],
+        data: Annotated[DisputeForm, Form],
+        me: Me,
+        settings: Settings,
+    ) -> Response[Any]:
+        body = {"order_id": order_id, "reason": data.reason, "message": data.message}
+        try:
+            await me.api.call("POST", "/api/payments/disputes", me.token, json=body)
+        except ApiError as exc:
+            if exc.status not in (400, 409):
+                raise
+            errors = {"dispute": exc.detail}
+            return await order_page(order_id, me, settings, errors, exc.status)
+        return Redirect(f"/orders/{order_id}", status_code=303)
+
 
 async def test_card_token(stripe: Api, settings: WebSettings, data: CardForm) -> str:
     """A card token from the Stripe stand-in's POST /v1/tokens (Stripe's endpoint and format)."""
@@ -82,11 +106,15 @@ async def order_page(
     status_code: int = 200,
 ) -> Template:
     order = await me.api.get(f"/api/orders/{order_id}", me.token, Order)
+    params = {"price": str(order.ticket.price)}
+    fees = await me.api.get("/api/payments/fees", None, Fees, params=params)
     return page(
         "order.html",
         me.user,
         status_code,
         order=order,
+        fees=fees,
+        reasons=rules.DISPUTE_REASONS,
         seconds_left=rules.seconds_left(order, datetime.now(UTC)),
         mine=order.user_id == me.user.id,
         card_form=settings.card_form,

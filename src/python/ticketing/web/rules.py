@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from ticketing.web.api import Order, Ticket, User
+from ticketing.web.api import Fees, Order, Payout, Ticket, User
 
 
 @dataclass(frozen=True)
@@ -132,3 +132,38 @@ def card(number: str, expiry: str, cvc: str) -> dict[str, str]:
         "card[exp_year]": full_year,
         "card[cvc]": cvc,
     }
+
+
+def money(cents: int) -> str:
+    return f"${cents // 100}.{cents % 100:02d}"
+
+
+def payout_status(payout: Payout) -> str:
+    """Where a seller's payout is, in words."""
+    when = payout.release_at.astimezone(UTC).strftime("%-d %B %Y")
+    return {
+        "pending": "Waiting for your payout account",
+        "scheduled": f"Scheduled for {when}",
+        "held": "On hold: the buyer opened a dispute",
+        "transferring": "Being paid",
+        "paid": "Paid",
+        "refunding": "Being refunded to the buyer",
+        "reversed": "Refunded to the buyer; the transfer was reversed",
+        "cancelled": "Refunded to the buyer",
+    }.get(payout.status, payout.status)
+
+
+def fee_terms(fees: Fees) -> str:
+    """The platform's fee and when sellers are paid, in words."""
+    percent = fees.fee_percent.normalize()
+    return (
+        f"The platform's fee is {percent}% of the price plus ${fees.fee_fixed}; sellers are"
+        f" paid the rest {fees.payout_hold_days} days after the event."
+    )
+
+
+DISPUTE_REASONS = {
+    "refused_at_door": "I was refused at the door",
+    "not_as_described": "The ticket was not as described",
+    "other": "Something else",
+}

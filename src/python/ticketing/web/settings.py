@@ -14,6 +14,9 @@ class WebSettings(SetsCookies):
     # "http://ticketing-auth:8001"}); a path no prefix matches goes to API_URL.
     api_routes: dict[str, str] = Field(default_factory=dict)
     api_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The site's address as visitors reach it (Stripe sends sellers back to it after setting
+    # up payouts). Unset: API_URL, the edge that serves the site too.
+    public_url: str | None = Field(default=None, pattern="^https?://")
     # Card entry. With Stripe's own API base, Stripe.js card fields make the token in the
     # browser; with another base (the Stripe stand-in), a labelled test-card form makes it
     # through that base's POST /v1/tokens. Unset key: no card entry.
@@ -29,6 +32,16 @@ class WebSettings(SetsCookies):
         if not self.stripe_publishable_key:
             return None
         return "stripe.js" if self.stripe_api_base == STRIPE_API else "test"
+
+    @property
+    def onboarding_origin(self) -> str:
+        """Where the payouts page sends a seller to set up payouts: Stripe Connect's
+        onboarding, or the stand-in's at its API base."""
+        return (
+            "https://connect.stripe.com"
+            if self.stripe_api_base == STRIPE_API
+            else (self.stripe_api_base.rstrip("/"))
+        )
 
     def dev_only(self) -> list[str]:
         found = super().dev_only()

@@ -3,6 +3,7 @@ you hold with their codes, and selling one you bought again."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -12,7 +13,17 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ticketing.web import rules
-from ticketing.web.api import Api, Code, ListingRules, Order, Ticket, TicketPage, User
+from ticketing.web.api import (
+    Api,
+    ApiError,
+    Code,
+    Fees,
+    ListingRules,
+    Order,
+    Ticket,
+    TicketPage,
+    User,
+)
 from ticketing.web.pages import ApiClient, Form, Me, SignedInUser, Visitor, page, submit
 from ticketing.web.qr import svg
 
@@ -47,21 +58,39 @@ class ResaleForm(msgspec.Struct):
     price: str = ""
 
 
-async def listing_rules(api: Api) -> ListingRules:
-    return await api.get("/api/tickets/rules", None, ListingRules)
+@dataclass(frozen=True)
+class Terms:
+    """What a listing is held to (the price rules) and what a sale costs (the fee)."""
+
+    rules: ListingRules
+    fees: Fees
+
+
+async def listing_terms(api: Api, price: str = "") -> Terms:
+    """The price rules, and the fee with what the seller receives at ``price`` if it is one."""
+    listing = await api.get("/api/tickets/rules", None, ListingRules)
+    try:
+        quote = {"price": price} if price else {}
+        fees = await api.get("/api/payments/fees", None, Fees, params=quote)
+    except ApiError:  # not a price: the terms alone
+        fees = await api.get("/api/payments/fees", None, Fees)
+    return Terms(listing, fees)
 
 
 def form_page(
     user: User,
-    rules_: ListingRules,
+    terms: Terms,
     form: TicketForm,
     errors: dict[str, str],
     ticket: Ticket | None,
     status_code: int = 200,
 ) -> Template:
-    """The sell (or edit) form, stating the price rules it will be held to."""
-    context = {"form": form, "errors": errors, "ticket": ticket, "rules": rules_}
-    return page("ticket_form.html", user, status_code, **context)
+    """The sell (or edit) form, stating the price rules and the fee it will be held to."""
+    context = {"form": form, "errors": errors, "ticket": ticket, "rules": terms.rules}
+    fee_terms = rules.fee_terms(terms.fees)
+    return page(
+        "ticket_form.html", user, status_code, fees=terms.fees, fee_terms=fee_terms, **context
+    )
 
 
 def ticket_page(
@@ -100,15 +129,16 @@ class TicketPages(Controller):
 
     @get("/tickets/new")
     async def new_form(self, api: ApiClient, user: SignedInUser) -> Template:
-        return form_page(user, await listing_rules(api), TicketForm(), {}, None)
+        return form_page(user, await listing_terms(api), TicketForm(), {}, None)
 
     @post("/tickets/new")
     async def create(self, data: Annotated[TicketForm, Form], me: Me) -> Response[Any]:
         ticket, errors = await submit(
-            me.api, "POST", "/api/tickets", me.token, data.body(), Ticket, (400,)
+            me.api, "POST", "/api/tickets", me.token, data.body(), Ticket, (400, 409)
         )
         if errors:
-            return form_page(me.user, await listing_rules(me.api), data, errors, None, 400)
+            terms = await listing_terms(me.api, data.price)
+            return form_page(me.user, terms, data, errors, None, 400)
         assert ticket is not None
         return Redirect(f"/tickets/{ticket.id}", status_code=303)
 
@@ -133,7 +163,8 @@ class TicketPages(Controller):
         self, ticket_id: FromPath[str], api: ApiClient, user: SignedInUser
     ) -> Template:
         ticket = await api.get(f"/api/tickets/{ticket_id}", None, Ticket)
-        return form_page(user, await listing_rules(api), TicketForm.of(ticket), {}, ticket)
+        form = TicketForm.of(ticket)
+        return form_page(user, await listing_terms(api, form.price), form, {}, ticket)
 
     @post("/tickets/{ticket_id:str}/edit")
     async def save(
@@ -143,7 +174,8 @@ class TicketPages(Controller):
         _, errors = await submit(me.api, "PUT", path, me.token, data.body(), refusals=(400,))
         if errors:
             ticket = await me.api.get(path, None, Ticket)
-            return form_page(me.user, await listing_rules(me.api), data, errors, ticket, 400)
+            terms = await listing_terms(me.api, data.price)
+            return form_page(me.user, terms, data, errors, ticket, 400)
         return Redirect(f"/tickets/{ticket_id}", status_code=303)
 
     @post("/tickets/{ticket_id:str}/resale")

@@ -197,3 +197,32 @@ async def test_an_order_racing_the_event_start(ctx: FakeContext) -> None:
     ctx.clock.current = replica.event_starts_at  # the moment it starts: too late
     with pytest.raises(Conflict, match="the event has started"):
         await use_cases.place(ctx, "other", "t2", WINDOW)
+
+
+def dispute_step(order_id: str, version: int, status: str) -> events.DisputeEvent:
+    kind = events.DisputeOpened if status == "open" else events.DisputeResolved
+    return kind(
+        id="d1",
+        version=version,
+        order_id=order_id,
+        user_id="buyer",
+        reason="other",
+        status=events.DisputeStatus(status),
+    )
+
+
+async def test_the_order_shows_its_disputes_latest_step_and_its_refund(ctx: FakeContext) -> None:
+    order = await use_cases.place(ctx, "buyer", "t1", WINDOW)
+    resolved, opened = dispute_step(order.id, 1, "refunded"), dispute_step(order.id, 0, "open")
+    await use_cases.follow_dispute(ctx, opened)
+    await use_cases.follow_dispute(ctx, resolved)
+    await use_cases.follow_dispute(ctx, opened)  # late and duplicate: changes nothing
+    refund = events.PaymentRefunded(
+        id="p1", version=3, order_id=order.id, amount_cents=2000, reversed=False
+    )
+    await use_cases.refunded(ctx, refund)
+    await use_cases.refunded(ctx, refund)
+    stored = await ctx.store.get(Order, order.id)
+    assert stored is not None
+    assert (stored.dispute_id, stored.dispute_status, stored.refunded) == ("d1", "refunded", True)
+    assert stored.version == order.version + 3  # three changes, the duplicates none

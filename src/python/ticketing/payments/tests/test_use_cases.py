@@ -2,49 +2,20 @@
 processor that remembers what it was asked): paying, declines, cancellation racing payment,
 capture and release, and a processor outage. No server starts here."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from ticketing.payments import use_cases
-from ticketing.payments.models import OrderReplica, Payment, PaymentStatus
+from ticketing.payments.models import OrderReplica, Payment, PaymentStatus, Payout, PayoutAccount
+from ticketing.payments.tests.doubles import TERMS, FakeCharges
 from ticketing.shared import events
-from ticketing.shared.errors import Conflict, Forbidden, PaymentDeclined, UpstreamFailed
+from ticketing.shared.errors import Conflict, Forbidden, PaymentDeclined
 from ticketing.shared.events import OrderStatus
 from ticketing.shared.permissions import RelationTuple
 from ticketing.testing.fakes import FakeContext, offline
-
-
-@dataclass
-class FakeCharges:
-    """A card processor in memory: holds by idempotency key, as Stripe's keys behave."""
-
-    holds: dict[str, str] = field(default_factory=dict)  # key -> intent id
-    captured: list[str] = field(default_factory=list)
-    voided: list[str] = field(default_factory=list)
-    decline: bool = False
-    down: bool = False
-    during_authorize: list[object] = field(default_factory=list)  # run while "Stripe" works
-
-    async def authorize(self, order_id: str, attempt: int, cents: int, token: str) -> str:
-        for step in self.during_authorize:
-            await step()  # type: ignore[operator]
-        if self.decline:
-            raise PaymentDeclined("the card was declined", decline_code="card_declined")
-        key = f"order-{order_id}-attempt-{attempt}"
-        return self.holds.setdefault(key, f"pi_{len(self.holds) + 1}_{cents}")
-
-    async def capture(self, intent_id: str, payment_id: str) -> None:
-        if self.down:
-            raise UpstreamFailed("Stripe did not answer")
-        self.captured.append(intent_id)
-
-    async def void(self, intent_id: str, payment_id: str) -> None:
-        if self.down:
-            raise UpstreamFailed("Stripe did not answer")
-        self.voided.append(intent_id)
 
 
 @dataclass
@@ -85,7 +56,7 @@ class World:
 
 @pytest.fixture
 async def world() -> World:
-    await offline(OrderReplica, Payment)
+    await offline(OrderReplica, Payment, PayoutAccount, Payout)
     return World(FakeContext(), FakeCharges())
 
 
@@ -149,8 +120,8 @@ async def test_completion_captures_and_a_redelivery_captures_nothing_more(world:
     completed = events.OrderCompleted(
         id="o1", version=1, payment_id=payment.id, ticket_id="t1", user_id="buyer"
     )
-    await use_cases.order_completed(world.ctx, world.charges, completed)
-    await use_cases.order_completed(world.ctx, world.charges, completed)
+    await use_cases.order_completed(world.ctx, world.charges, TERMS, completed)
+    await use_cases.order_completed(world.ctx, world.charges, TERMS, completed)
     assert world.charges.captured == [payment.stripe_id]
     assert await world.status(payment.id) == PaymentStatus.CAPTURED
 
@@ -170,7 +141,7 @@ async def test_a_processor_outage_delays_the_capture_and_never_loses_it(world: W
     completed = events.OrderCompleted(
         id="o1", version=1, payment_id=payment.id, ticket_id="t1", user_id="buyer"
     )
-    await use_cases.order_completed(world.ctx, world.charges, completed)
+    await use_cases.order_completed(world.ctx, world.charges, TERMS, completed)
     assert await world.status(payment.id) == PaymentStatus.CAPTURING  # decided, pending
     await use_cases.settle_pending(world.ctx, world.charges)  # still down: still pending
     world.charges.down = False

@@ -15,7 +15,7 @@ from ticketing.shared.permissions import RelationTuple
 from ticketing.testing.fakes import FakeContext, offline
 from ticketing.tickets import use_cases
 from ticketing.tickets.codes import CodeKeys
-from ticketing.tickets.models import Ticket
+from ticketing.tickets.models import Payee, Ticket
 from ticketing.tickets.rules import DEFAULT_CAP, Edit, Listing
 
 CAP = DEFAULT_CAP
@@ -24,7 +24,7 @@ KEYS = CodeKeys.from_json(CodeKeys.generate("test"))
 
 @pytest.fixture
 async def ctx() -> FakeContext:
-    await offline(Ticket)
+    await offline(Ticket, Payee)
     return FakeContext()
 
 
@@ -265,3 +265,31 @@ async def test_my_tickets_are_the_ones_i_hold(ctx: FakeContext) -> None:
     await sell_to(ctx, first, "buyer", "o1")
     assert [t.title for t in await use_cases.mine(ctx, "buyer")] == ["First"]
     assert [t.title for t in await use_cases.mine(ctx, "seller")] == ["Second"]
+
+
+async def test_where_payouts_are_required_only_a_seller_who_can_be_paid_lists(
+    ctx: FakeContext,
+) -> None:
+    with pytest.raises(Conflict, match="set up payouts") as refused:
+        await use_cases.create(ctx, "seller", listing(ctx), CAP, payee_required=True)
+    assert refused.value.extra == {"action": "set_up_payouts"}
+    enabled = events.SellerPayoutsEnabled(id="seller", version=1, stripe_account_id="acct_1")
+    await use_cases.payouts_enabled(ctx, enabled)
+    await use_cases.payouts_enabled(ctx, enabled)  # a duplicate changes nothing
+    ticket = await use_cases.create(ctx, "seller", listing(ctx), CAP, payee_required=True)
+    assert ticket.user_id == "seller"
+    with pytest.raises(Conflict, match="set up payouts"):
+        await use_cases.create(ctx, "other", listing(ctx), CAP, payee_required=True)
+    await use_cases.create(ctx, "other", listing(ctx), CAP)  # not required: anyone lists
+
+
+async def test_where_payouts_are_required_a_buyer_resells_only_once_they_can_be_paid(
+    ctx: FakeContext,
+) -> None:
+    ticket = await sell_to(ctx, await list_ticket(ctx), "buyer", "o1")
+    with pytest.raises(Conflict, match="set up payouts"):
+        await use_cases.resell(ctx, "buyer", ticket.id, "24", CAP, payee_required=True)
+    enabled = events.SellerPayoutsEnabled(id="buyer", version=1, stripe_account_id="acct_2")
+    await use_cases.payouts_enabled(ctx, enabled)
+    relisted = await use_cases.resell(ctx, "buyer", ticket.id, "24", CAP, payee_required=True)
+    assert relisted.status == TicketStatus.APPROVED

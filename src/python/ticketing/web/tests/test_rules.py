@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from ticketing.web import rules
-from ticketing.web.api import Order, OrderTicket, Ticket, User
+from ticketing.web.api import Fees, Order, OrderTicket, Payout, Ticket, User
 
 SELLER, BUYER = User("u-seller", "s@example.com"), User("u-buyer", "b@example.com")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -136,3 +136,35 @@ def test_bad_card_fields_name_the_field(number: str, expiry: str, cvc: str, fiel
     with pytest.raises(rules.CardError) as raised:
         rules.card(number, expiry, cvc)
     assert raised.value.field == field
+
+
+@pytest.mark.parametrize(("cents", "shown"), [(0, "$0.00"), (5, "$0.05"), (4245, "$42.45")])
+def test_cents_read_as_dollars(cents: int, shown: str) -> None:
+    assert rules.money(cents) == shown
+
+
+def payout(status: str) -> Payout:
+    release = datetime(2026, 7, 3, 20, 0, tzinfo=UTC)
+    return Payout("p1", "o1", "t1", 4500, 255, 4245, status, release)
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        ("scheduled", "Scheduled for 3 July 2026"),
+        ("pending", "Waiting for your payout account"),
+        ("held", "On hold: the buyer opened a dispute"),
+        ("paid", "Paid"),
+        ("reversed", "Refunded to the buyer; the transfer was reversed"),
+    ],
+)
+def test_a_payout_says_where_it_is(status: str, shown: str) -> None:
+    assert rules.payout_status(payout(status)) == shown
+
+
+def test_the_fee_terms_in_words() -> None:
+    fees = Fees("usd", Decimal("5.00"), Decimal("0.30"), 2)
+    assert rules.fee_terms(fees) == (
+        "The platform's fee is 5% of the price plus $0.30; sellers are paid the rest 2 days"
+        " after the event."
+    )
