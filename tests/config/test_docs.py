@@ -39,6 +39,8 @@ SETTINGS: list[type[BaseSettings]] = [
 ]
 # Named in the docs but read by something else than our settings.
 OTHERS = {"IMAGE_TAG", "PANTS_CONCURRENT", "TICKETING_SCREENSHOTS"}
+# podman's, Docker's and Pants' own, which the image tools set (docs/containers.md).
+OTHERS |= {"CONTAINERS_CONF", "DOCKER_HOST", "DOCKER_BUILDKIT", "PANTS_DOCKER_ENV_VARS"}
 
 
 def _readme() -> str:
