@@ -17,7 +17,6 @@ from typing import Any
 from bson import Decimal128
 
 from ticketing.shared.errors import InvalidInput, NotFound
-from ticketing.shared.events import TicketStatus
 from ticketing.tickets.models import Ticket
 
 SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
@@ -54,15 +53,19 @@ class Sort(StrEnum):
     SOONEST = "soonest"  # the event's date
 
 
-# Each order is a key and the id after it, so that pages never overlap or skip a ticket.
+# Each order is a key and, unless the key is unique, the id after it, so that pages never
+# overlap or skip a ticket. Newest and oldest are the listing key's order: the primary key's
+# (UUIDv7, time-ordered) for tickets listed since ids were (models.Ticket.listing_key).
 SORT_KEYS = {
-    Sort.NEWEST: ("created_at", -1),
-    Sort.OLDEST: ("created_at", 1),
+    Sort.NEWEST: ("listing_key", -1),
+    Sort.OLDEST: ("listing_key", 1),
     Sort.PRICE_ASC: ("price", 1),
     Sort.PRICE_DESC: ("price", -1),
     Sort.SOONEST: ("event_starts_at", 1),
 }
-_DATES = ("created_at", "event_starts_at")
+_KEYED = ("listing_key",)  # one value is the whole place in the order
+_DATES = ("event_starts_at",)
+LIST_FIELDS = [*READ_FIELDS, "listing_key"]  # a page's tickets: what they show and the cursor
 
 
 @dataclass(frozen=True)
@@ -71,16 +74,21 @@ class Page:
     next: str | None  # the cursor of the next page, None on the last
 
 
-# A cursor is the last ticket's sort key and id: "<key>.<id>", the key in whole milliseconds
-# (date orders) or cents (price orders). Any string of this shape names a place in the order,
-# so the OpenAPI pattern says exactly which cursors are valid.
-CURSOR_PATTERN = "^[0-9]{1,14}\\.[0-9a-f-]{1,36}$"
-_CURSOR = re.compile(CURSOR_PATTERN.removeprefix("^").removesuffix("$"))
+# A cursor is the last ticket's listing key (newest, oldest), or its sort key and id:
+# "<key>.<id>", the key in whole milliseconds (dates) or cents (prices). Any string of this
+# shape names a place in the order, so the OpenAPI pattern says exactly which are valid.
+_KEY = "[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+_KEY_AND_ID = "[0-9]{1,14}\\.[0-9a-f-]{1,36}"
+CURSOR_PATTERN = f"^({_KEY}|{_KEY_AND_ID})$"
+_CURSORS = {True: re.compile(_KEY), False: re.compile(_KEY_AND_ID)}
+Place = tuple[datetime | Decimal128 | str, str | None]  # a sort key, and the id if it is needed
 
 
 def encode_cursor(sort: Sort, ticket: dict[str, Any]) -> str:
-    """The cursor after ``ticket``, a stored ticket as ``read`` returns it."""
+    """The cursor after ``ticket``, a stored ticket as ``search`` reads it."""
     field, _ = SORT_KEYS[sort]
+    if field in _KEYED:
+        return str(ticket[field])
     if field in _DATES:
         key = int(ticket[field].replace(tzinfo=UTC).timestamp() * 1000)
     else:
@@ -88,25 +96,44 @@ def encode_cursor(sort: Sort, ticket: dict[str, Any]) -> str:
     return f"{key}.{ticket['_id']}"
 
 
-def decode_cursor(sort: Sort, cursor: str) -> tuple[datetime | Decimal128, str]:
-    if not _CURSOR.fullmatch(cursor):
-        raise InvalidInput("cursor must be the `next` of a page", field="cursor")
-    key, ticket_id = cursor.split(".", 1)
+def decode_cursor(sort: Sort, cursor: str) -> Place:
     field, _ = SORT_KEYS[sort]
+    if not _CURSORS[field in _KEYED].fullmatch(cursor):
+        raise InvalidInput(f"cursor must be the `next` of a page in {sort} order", field="cursor")
+    if field in _KEYED:
+        return cursor, None
+    key, ticket_id = cursor.split(".", 1)
     if field in _DATES:
         return datetime.fromtimestamp(int(key) / 1000, UTC), ticket_id
     return Decimal128((Decimal(int(key)) / 100).quantize(Decimal("0.01"))), ticket_id
 
 
-def page_filter(sort: Sort, after: tuple[datetime | Decimal128, str] | None) -> dict[str, Any]:
-    """What comes after ``after`` (key, id) in ``sort`` order: keyset pagination, so a page
-    stays the same while tickets are added before it."""
+def page_filter(sort: Sort, after: Place | None) -> dict[str, Any]:
+    """What comes after ``after`` in ``sort`` order: keyset pagination, so a page stays the
+    same while tickets are added before it."""
     if after is None:
         return {}
     field, direction = SORT_KEYS[sort]
     beyond = "$gt" if direction == 1 else "$lt"
     key, ticket_id = after
+    if ticket_id is None:
+        return {field: {beyond: key}}
     return {"$or": [{field: {beyond: key}}, {field: key, "_id": {beyond: ticket_id}}]}
+
+
+async def key_older_tickets() -> int:
+    """Stores the derived fields of the list (``listing_key``, ``for_sale_until``) on every
+    ticket written without them: listed before they were, or saved since by a replica of the
+    service that did not know them yet (the service runs this as it starts and every minute);
+    how many it keyed. Safe to re-run and beside a running service: the model derives both
+    the same way every time, and each is set only if the ticket is still without its key."""
+    tickets = Ticket.get_pymongo_collection()
+    keyed = 0
+    async for ticket in Ticket.find({"listing_key": None}):
+        derived = {"listing_key": ticket.listing_key, "for_sale_until": ticket.for_sale_until}
+        missing = {"_id": ticket.id, "listing_key": None}
+        keyed += (await tickets.update_one(missing, {"$set": derived})).modified_count
+    return keyed
 
 
 @dataclass(frozen=True)
@@ -134,15 +161,15 @@ def search_filter(search: Search, now: datetime) -> dict[str, Any]:
     price = {op: Decimal128(str(v)) for op, v in bounds.items() if v is not None}
     if price:
         query["price"] = price
-    starts: dict[str, datetime] = {"$gt": now} if search.for_sale else {}  # still to come
+    starts: dict[str, datetime] = {}
     if search.starts_after is not None:
         starts["$gte"] = search.starts_after
     if search.starts_before is not None:
         starts["$lte"] = search.starts_before
     if starts:
         query["event_starts_at"] = starts
-    if search.for_sale:
-        query.update(status=str(TicketStatus.APPROVED), order_id=None)
+    if search.for_sale:  # approved, not reserved, the event still to come (Ticket.sale_ends_at)
+        query["for_sale_until"] = {"$gt": now}
     return query
 
 
@@ -161,10 +188,10 @@ async def search(
     keyset = page_filter(sort, after)
     query = {"$and": [query, keyset]} if query and keyset else query or keyset
     field, direction = SORT_KEYS[sort]
-    order = [(field, direction), ("_id", direction)]
+    order = [(field, direction)] if field in _KEYED else [(field, direction), ("_id", direction)]
     stored = (
         await Ticket.get_pymongo_collection()
-        .find(query, READ_FIELDS, sort=order, skip=offset, limit=limit + 1)
+        .find(query, LIST_FIELDS, sort=order, skip=offset, limit=limit + 1)
         .to_list()
     )
     more = len(stored) > limit

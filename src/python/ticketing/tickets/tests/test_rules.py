@@ -9,7 +9,9 @@ import pytest
 from bson import Decimal128
 
 from ticketing.shared.errors import InvalidInput
+from ticketing.shared.events import TicketStatus
 from ticketing.tickets import listing
+from ticketing.tickets.models import sale_ends_at
 from ticketing.tickets.rules import (
     PRICE_PATTERN,
     TITLE_MAX,
@@ -21,6 +23,9 @@ from ticketing.tickets.rules import (
 Sort = listing.Sort
 
 
+KEY = "019b0a3c-5d2e-7f10-8a4b-0c1d2e3f4a5b"  # a UUIDv7
+
+
 def ticket() -> dict[str, Any]:
     """A ticket as stored (Beanie's encoding), as the read paths get it from the driver."""
     created, starts = datetime(2026, 1, 2, 3, 4, 5), datetime(2026, 2, 3, 19, 30)
@@ -30,37 +35,48 @@ def ticket() -> dict[str, Any]:
         "price": Decimal128("12.50"),
         "created_at": created,
         "event_starts_at": starts,
+        "listing_key": KEY,
     }
 
 
 @pytest.mark.parametrize("sort", list(Sort))
-def test_a_cursor_round_trips_to_the_key_and_id_of_its_ticket(sort: Sort) -> None:
+def test_a_cursor_round_trips_to_its_tickets_place(sort: Sort) -> None:
     cursor = listing.encode_cursor(sort, ticket())
     assert re.fullmatch(listing.CURSOR_PATTERN, cursor)  # what the OpenAPI document says
-    key, ticket_id = listing.decode_cursor(sort, cursor)
-    assert ticket_id == "0a1b-2c"
     field, _ = listing.SORT_KEYS[sort]
     expected = {
-        "created_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-        "event_starts_at": datetime(2026, 2, 3, 19, 30, tzinfo=UTC),
-        "price": Decimal128("12.50"),
+        "listing_key": (KEY, None),  # one value: the key alone is the place
+        "event_starts_at": (datetime(2026, 2, 3, 19, 30, tzinfo=UTC), "0a1b-2c"),
+        "price": (Decimal128("12.50"), "0a1b-2c"),
     }
-    assert key == expected[field]
+    assert listing.decode_cursor(sort, cursor) == expected[field]
 
 
-@pytest.mark.parametrize("cursor", ["", "12", "12.", ".t-1", "x.t-1", "1.T-1", "1" * 15 + ".a"])
-def test_a_cursor_not_of_the_documented_shape_is_refused(cursor: str) -> None:
+@pytest.mark.parametrize(
+    ("sort", "cursor"),
+    [
+        *(
+            (Sort.PRICE_ASC, c)
+            for c in ["", "12", "12.", ".t-1", "x.t-1", "1.T-1", "1" * 15 + ".a"]
+        ),
+        (Sort.NEWEST, "1767323045000.0a1b-2c"),  # a key and id: not the newest order's
+        (Sort.OLDEST, KEY.replace("-7", "-4", 1)),  # a uuid4 is no listing key
+        (Sort.SOONEST, KEY),  # a listing key is not a place in the event dates
+    ],
+)
+def test_a_cursor_not_of_its_orders_shape_is_refused(sort: Sort, cursor: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        listing.decode_cursor(Sort.NEWEST, cursor)
+        listing.decode_cursor(sort, cursor)
     assert raised.value.extra["field"] == "cursor"
 
 
-def test_the_page_after_a_key_breaks_ties_by_id_in_the_same_direction() -> None:
+def test_the_page_after_a_key_breaks_ties_by_id_unless_the_key_is_unique() -> None:
     five = Decimal128("5")
     assert listing.page_filter(Sort.PRICE_DESC, (five, "t-9")) == {
         "$or": [{"price": {"$lt": five}}, {"price": five, "_id": {"$lt": "t-9"}}]
     }
     assert listing.page_filter(Sort.OLDEST, None) == {}
+    assert listing.page_filter(Sort.NEWEST, (KEY, None)) == {"listing_key": {"$lt": KEY}}
 
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -76,15 +92,23 @@ def test_search_filters_escape_the_title_and_bound_the_price() -> None:
         listing.search_filter(listing.Search(max_price=Decimal("-1")), NOW)
 
 
-def test_for_sale_is_approved_unreserved_and_to_come_within_the_dates_asked() -> None:
+def test_for_sale_is_one_condition_and_within_the_dates_asked() -> None:
     after, before = NOW + timedelta(days=2), NOW + timedelta(days=4)
     weekend = listing.Search(starts_after=after, starts_before=before)
     assert listing.search_filter(weekend, NOW) == {
-        "event_starts_at": {"$gt": NOW, "$gte": after, "$lte": before},
-        "status": "approved",
-        "order_id": None,
+        "event_starts_at": {"$gte": after, "$lte": before},
+        "for_sale_until": {"$gt": NOW},
     }
-    assert listing.search_filter(listing.Search(), NOW)["event_starts_at"] == {"$gt": NOW}
+    assert listing.search_filter(listing.Search(), NOW) == {"for_sale_until": {"$gt": NOW}}
+
+
+def test_a_ticket_is_for_sale_until_its_event_while_approved_and_unreserved() -> None:
+    starts, approved = NOW + timedelta(days=9), TicketStatus.APPROVED
+    assert sale_ends_at(approved, None, starts) == starts
+    assert sale_ends_at(approved, "o1", starts) is None  # reserved by an open order
+    assert sale_ends_at(TicketStatus.WAITING_MODERATION, None, starts) is None
+    assert sale_ends_at(TicketStatus.REJECTED, None, starts) is None
+    assert sale_ends_at(approved, None, None) is None  # undated: listed before dates were kept
 
 
 def test_the_soonest_cursor_is_the_event_date_in_milliseconds() -> None:
