@@ -170,7 +170,7 @@ class TicketsController(Controller):
         criteria = listing.Search(title, low, high, starts_after, starts_before, for_sale)
         now = platform.clock.now()
         page = await listing.search(criteria, now, sort, limit, cursor, offset)
-        return TicketPage([TicketOut.of(t) for t in page.results], page.next)
+        return TicketPage(msgspec.convert(page.results, list[TicketOut]), page.next)
 
     @get("/rules", sync_to_thread=False)
     def listing_rules(self, settings: NamedDependency[TicketsSettings]) -> ListingRules:

@@ -78,3 +78,12 @@ async def test_an_older_ticket_saved_before_it_is_keyed_gets_its_key(world: Worl
     await ticket.save_versioned()  # as any use case writes it
     assert await listing.key_older_tickets() == 0
     assert await every_title(world) == ["Made", "Older"]
+
+
+async def test_a_page_shows_each_ticket_as_its_own_page_does(world: World) -> None:
+    made = await list_ticket(world, "Gig", price="12.5")
+    page = (await world.client.get("/api/tickets", params={"for_sale": "false"})).json()
+    alone = (await world.client.get(f"/api/tickets/{made['id']}")).json()
+    assert page["results"] == [alone]
+    assert alone == made  # as the listing answered it, the price's cents kept
+    assert alone["price"] == "12.50"

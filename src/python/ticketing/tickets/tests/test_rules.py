@@ -27,12 +27,12 @@ KEY = "019b0a3c-5d2e-7f10-8a4b-0c1d2e3f4a5b"  # a UUIDv7
 
 
 def ticket() -> dict[str, Any]:
-    """A ticket as stored (Beanie's encoding), as the read paths get it from the driver."""
+    """A ticket as the list reads it (listing.Page's results)."""
     created, starts = datetime(2026, 1, 2, 3, 4, 5), datetime(2026, 2, 3, 19, 30)
     return {
-        "_id": "0a1b-2c",
+        "id": "0a1b-2c",
         "title": "Gig",
-        "price": Decimal128("12.50"),
+        "price": Decimal("12.50"),
         "created_at": created,
         "event_starts_at": starts,
         "listing_key": KEY,
