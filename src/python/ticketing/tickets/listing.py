@@ -14,12 +14,15 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Any
+from uuid import UUID
 
 from bson import Decimal128
 from bson.codec_options import TypeDecoder, TypeRegistry
 from pymongo.asynchronous.collection import AsyncCollection
 
 from ticketing.shared.errors import InvalidInput, NotFound
+from ticketing.shared.ids import time_ordered_alias
+from ticketing.shared.page_etags import page_etag
 from ticketing.tickets.models import Ticket
 
 SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
@@ -100,23 +103,28 @@ class Page:
     results: list[dict[str, Any]]
     next: str | None  # the cursor of the next page, None on the last
 
+    @property
+    def etag(self) -> str:
+        return page_etag(((t["id"], t["version"]) for t in self.results), self.next)
 
-# A cursor is the last ticket's listing key (newest, oldest), or its sort key and id:
-# "<key>.<id>", the key in whole milliseconds (dates) or cents (prices). Any string of this
-# shape names a place in the order, so the OpenAPI pattern says exactly which are valid.
-_KEY = "[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
-_KEY_AND_ID = "[0-9]{1,14}\\.[0-9a-f-]{1,36}"
-CURSOR_PATTERN = f"^({_KEY}|{_KEY_AND_ID})$"
-_CURSORS = {True: re.compile(_KEY), False: re.compile(_KEY_AND_ID)}
+
+# A cursor is the last ticket's sort key and id, "<key>.<id>": the key in whole milliseconds
+# (listing key and event dates) or cents (prices). Any string of this shape names a place in
+# any order, so the OpenAPI pattern says exactly which are valid. For newest and oldest the
+# place is one value, the listing key, read back from the id and its millisecond (the id
+# itself for a time-ordered id), so cursors handed out before listing keys still work.
+CURSOR_PATTERN = "^[0-9]{1,14}\\.[0-9a-f-]{1,36}$"
+_CURSOR = re.compile(CURSOR_PATTERN.removeprefix("^").removesuffix("$"))
 Place = tuple[datetime | Decimal128 | str, str | None]  # a sort key, and the id if it is needed
+_NO_ID = str(UUID(int=0))  # a place at the start of its millisecond
 
 
 def encode_cursor(sort: Sort, ticket: dict[str, Any]) -> str:
     """The cursor after ``ticket``, one of a Page's results."""
     field, _ = SORT_KEYS[sort]
-    if field in _KEYED:
-        return str(ticket[field])
-    if field in _DATES:
+    if field in _KEYED:  # a UUIDv7's first 48 bits are its millisecond
+        key = int(ticket[field][:8] + ticket[field][9:13], 16)
+    elif field in _DATES:
         key = int(ticket[field].replace(tzinfo=UTC).timestamp() * 1000)
     else:
         key = int(ticket["price"] * 100)
@@ -124,12 +132,16 @@ def encode_cursor(sort: Sort, ticket: dict[str, Any]) -> str:
 
 
 def decode_cursor(sort: Sort, cursor: str) -> Place:
-    field, _ = SORT_KEYS[sort]
-    if not _CURSORS[field in _KEYED].fullmatch(cursor):
-        raise InvalidInput(f"cursor must be the `next` of a page in {sort} order", field="cursor")
-    if field in _KEYED:
-        return cursor, None
+    if not _CURSOR.fullmatch(cursor):
+        raise InvalidInput("cursor must be the `next` of a page", field="cursor")
     key, ticket_id = cursor.split(".", 1)
+    field, _ = SORT_KEYS[sort]
+    if field in _KEYED:
+        at = datetime.fromtimestamp(int(key) / 1000, UTC)
+        try:
+            return time_ordered_alias(ticket_id, at), None
+        except ValueError:  # not a ticket's id
+            return time_ordered_alias(_NO_ID, at), None
     if field in _DATES:
         return datetime.fromtimestamp(int(key) / 1000, UTC), ticket_id
     return Decimal128((Decimal(int(key)) / 100).quantize(Decimal("0.01"))), ticket_id

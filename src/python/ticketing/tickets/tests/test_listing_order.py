@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from ticketing.shared.ids import is_time_ordered
+from ticketing.stack.story import listing as a_listing
 from ticketing.testing.fakes import MovableClock
 from ticketing.tickets import listing
 from ticketing.tickets.models import Ticket
@@ -87,3 +88,22 @@ async def test_a_page_shows_each_ticket_as_its_own_page_does(world: World) -> No
     assert page["results"] == [alone]
     assert alone == made  # as the listing answered it, the price's cents kept
     assert alone["price"] == "12.50"
+
+
+async def test_a_page_has_an_etag_and_a_copy_that_is_current_gets_304(world: World) -> None:
+    made = await list_ticket(world, "Gig")
+    every = {"for_sale": "false"}
+    first = await world.client.get("/api/tickets", params=every)
+    etag = first.headers["ETag"]
+    again = await world.client.get(
+        "/api/tickets", params=every, headers={"If-None-Match": f'"x", W/{etag}'}
+    )
+    assert (again.status_code, again.content, again.headers["ETag"]) == (304, b"", etag)
+
+    edit = a_listing("Gig", "25.00")
+    changed = await world.client.put(f"/api/tickets/{made['id']}", json=edit, headers=world.seller)
+    assert changed.status_code == 200, changed.text
+    after = await world.client.get("/api/tickets", params=every, headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != etag
+    assert after.json()["results"][0]["price"] == "25.00"
