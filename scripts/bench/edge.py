@@ -116,7 +116,8 @@ def floors(servers: Servers, running: RunningPlatform, ticket: str) -> dict[str,
 
     def ours(tickets: Any) -> Any:  # the service's query for ?limit=10 (one more: is there a next)
         for_sale = {"for_sale_until": {"$gt": datetime.now(UTC)}}
-        return tickets.find(for_sale, LIST_FIELDS, sort=[("listing_key", -1)], limit=11).to_list()
+        order, walk = [("listing_key", -1)], [("listing_key", 1)]
+        return tickets.find(for_sale, LIST_FIELDS, sort=order, limit=11, hint=walk).to_list()
 
     return {
         "by id floor": of(lambda t: t.find_one({"_id": ticket}, READ_FIELDS)),
