@@ -57,7 +57,11 @@ def test_an_anonymous_read_is_cached_for_a_second(edge: str) -> None:
         first = anonymous.get(path)
         assert cache_status(first) in ("MISS", "HIT")
         assert first.headers["Vary"] == "Origin, Authorization, Cookie, X-Session-Token"
-        until(f"a cached answer of {path}", lambda p=path: cache_status(anonymous.get(p)) == "HIT")
+
+        def cached(path: str = path) -> bool:
+            return cache_status(anonymous.get(path)) == "HIT"
+
+        until(f"a cached answer of {path}", cached)
     assert "ETag" in anonymous.get("/api/tickets").headers
     # What only a signed-in caller may see is never cached, anonymous or not.
     assert "X-Cache-Status" not in anonymous.get("/api/tickets/mine").headers
