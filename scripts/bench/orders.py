@@ -12,7 +12,7 @@ listed before the run. It prints:
   concurrent / sequential against its target (3);
 - the same ratio for the database alone: raw-driver transactions writing an order and an
   outbox row, at 1 and ``--concurrency`` (lighter than ``place``, which also writes the order's
-  two relation tuples: a ceiling the service cannot pass on this server);
+  three relation tuples: a ceiling the service cannot pass on this server);
 - a race of ``--racers`` buyers, each on a connection of their own, for one ticket: wall time
   until every request has its answer, that exactly one won (by the answers and by the orders
   stored), against 3 s;
@@ -88,6 +88,7 @@ class Stores:
                 "price": Decimal128("10.00"),
                 "user_id": SELLER,
                 "status": "approved",
+                "event_starts_at": datetime.now(UTC) + timedelta(days=30),
             }
             for ticket in ids
         )
@@ -98,7 +99,7 @@ class Stores:
 
     async def floor_rate(self, transactions: int, concurrency: int) -> float:
         """The database's own ceiling: transactions per second with the raw driver, each
-        writing an order and an outbox row (``place`` also writes two relation tuples) into a
+        writing an order and an outbox row (``place`` also writes three relation tuples) into a
         scratch database."""
         scratch = self.client[f"{self.orders.name}_floor"]
 

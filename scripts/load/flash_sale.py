@@ -3,7 +3,7 @@
 A seller lists one ticket; once moderation approves it, ``--buyers`` signed-up buyers all try
 to reserve it at once. Exactly one order must win, every other buyer must be told 409
 Conflict (the ticket is reserved by another order), and the tickets service must come to
-show the ticket held by the winning order. Prints the answers, the winner and how long the
+show the ticket reserved by the winning order. Prints the answers, the winner and how long the
 race took; exits 1 otherwise.
 
     ./pants run scripts/load:flash_sale -- --buyers 200 --host http://127.0.0.1:8080

@@ -1,5 +1,6 @@
-"""The event topology is declared once, beside the event schemas; what shows it derives from
-it. Plain functions and files: part of the unit tier."""
+"""The event topology is declared once, beside the event schemas; the AsyncAPI documents derive
+from it, and the README's hand-drawn diagram is held to it. Plain functions and files: part of
+the unit tier."""
 
 import re
 from pathlib import Path

@@ -117,9 +117,14 @@ class PodProcess:
         # What the image's ENTRYPOINT (/app/venv/pex) runs: the pex_binary's entry point.
         command = [sys.executable, "-c", f"from ticketing.{self.pod.service}.app import run; run()"]
         workdir.mkdir(parents=True, exist_ok=True)  # the image's WORKDIR /tmp: no stray .env
+        # This interpreter and its import path stand for the image's venv (absolute: each
+        # process runs in a work directory of its own).
+        path = os.pathsep.join(os.path.abspath(p or ".") for p in sys.path)
+        python = {"PYTHONPATH": path, "PATH": os.defpath}
+        env = image_env(DOCKERFILE) | self.env | python
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                command, env=self.env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT
+                command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT
             )
 
     def probe(self, kind: str) -> httpx.Response:
@@ -200,8 +205,9 @@ def secrets(rabbitmq_url: str, redis_url: str) -> dict[str, dict[str, str]]:
 
 
 @contextlib.contextmanager
-def loopback_cluster(tmp: Path) -> Iterator[LoopbackCluster]:
-    """Start the servers, the stand-ins and every service's pod process; yield them ready."""
+def loopback_cluster(tmp: Path, runner: type[PodProcess] = PodProcess) -> Iterator[LoopbackCluster]:
+    """Start the servers, the stand-ins and every service's pod (a `runner`: a process, or a
+    container of its image); yield them ready."""
     if missing := missing_servers(os.environ):
         raise RuntimeError("the production-shape test cannot start: " + "; ".join(missing))
     urls = required_urls(os.environ)
@@ -232,10 +238,6 @@ def loopback_cluster(tmp: Path) -> Iterator[LoopbackCluster]:
         service_of = service_names(docs, rendered, NAMESPACE)
         for name, service in service_of.items():
             hosts[name] = f"127.0.0.1:{ports[service]}"
-        # This interpreter and its import path stand for the image's venv (absolute: each process
-        # runs in a work directory of its own).
-        path = os.pathsep.join(os.path.abspath(p or ".") for p in sys.path)
-        python = {"PYTHONPATH": path, "PATH": os.defpath}
         isolation = {
             "EVENT_EXCHANGE": tag,
             "EXPIRATION_QUEUE": f"{tag}:expirations",
@@ -248,13 +250,12 @@ def loopback_cluster(tmp: Path) -> Iterator[LoopbackCluster]:
         )
         cluster.egress_names[urlsplit(stripe.url).port or 0] = ("Stripe's API", {443})
         for service, pod in rendered.items():
-            env = image_env(DOCKERFILE) | resolve_env(pod, store, maps)
-            env = {k: rewrite_hosts(v, hosts) for k, v in env.items()}
+            env = {k: rewrite_hosts(v, hosts) for k, v in resolve_env(pod, store, maps).items()}
             if "EVENT_EXCHANGE" in env:  # a service with the event bus (not the web)
                 env |= isolation
-            env |= {"PORT": str(ports[service]), **python}
-            cluster.pods[service] = PodProcess(pod, ports[service], env, tmp / f"{service}.log")
-        stack.callback(_cleanup, Urls(mongo.url, rabbitmq_url, redis_url), tag)
+            env |= {"PORT": str(ports[service])}
+            cluster.pods[service] = runner(pod, ports[service], env, tmp / f"{service}.log")
+        stack.callback(cleanup, Urls(mongo.url, rabbitmq_url, redis_url), tag)
         for member in cluster.pods.values():
             stack.callback(member.stop)
             member.start(tmp / "workdir" / member.pod.service)
@@ -288,7 +289,7 @@ class Urls:
     redis_url: str
 
 
-def _cleanup(servers: Urls, tag: str) -> None:
+def cleanup(servers: Urls, tag: str) -> None:
     """Remove the test's exchange, queues and Redis keys from the shared servers."""
     asyncio.run(remove_isolation(servers, tag))
     client = redis.Redis.from_url(servers.redis_url)

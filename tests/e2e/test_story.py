@@ -159,13 +159,17 @@ def test_seller_lists_buyer_finds_orders_and_pays(
 def bought(seller: User, buyer: User, stripe_url: str, title: str) -> dict[str, Any]:
     """A ticket of the seller's that the buyer ordered and paid for, once it is theirs."""
     ticket = seller.list_ticket(title)
-    order = buyer.order(ticket["id"]).json()
+    return pays_and_holds(buyer, buyer.order(ticket["id"]).json(), stripe_url)
+
+
+def pays_and_holds(buyer: User, order: dict[str, Any], stripe_url: str) -> dict[str, Any]:
+    """The ordered ticket, once the buyer has paid for it and holds it."""
     body = {"order_id": order["id"], "token": card_token(stripe_url)}
     until(
         "the payment",
         lambda: buyer.call("POST", "payments", "/api/payments", json=body).is_success,
     )
-    return until("the ticket to change hands", lambda: buyer.holds(ticket["id"]))
+    return until("the ticket to change hands", lambda: buyer.holds(order["ticket"]["id"]))
 
 
 def door_staff(services: dict[str, str], platform: RunningPlatform) -> User:
@@ -187,12 +191,7 @@ def test_the_buyer_gets_in_once_with_their_code_and_the_sellers_is_void(
     listed = seller.list_ticket(f"Quartet night {uuid4().hex[:6]}")
     sellers_code = seller.code(listed["id"]).json()["code"]
     order = buyer.order(listed["id"]).json()
-    body = {"order_id": order["id"], "token": card_token(stripe_url)}
-    until(
-        "the payment",
-        lambda: buyer.call("POST", "payments", "/api/payments", json=body).is_success,
-    )
-    until("the ticket to change hands", lambda: buyer.holds(listed["id"]))
+    pays_and_holds(buyer, order, stripe_url)
     staff = door_staff(services, platform)
     assert buyer.scan(sellers_code).status_code == 403  # not door staff
     void = staff.scan(sellers_code)
@@ -225,12 +224,7 @@ def test_a_buyer_resells_and_their_old_code_is_refused_after_the_next_sale(
     third = User(services, "third")
     order = third.order(ticket["id"]).json()
     assert order["ticket"]["price"] == "54.00"
-    body = {"order_id": order["id"], "token": card_token(stripe_url)}
-    until(
-        "the payment",
-        lambda: third.call("POST", "payments", "/api/payments", json=body).is_success,
-    )
-    until("the ticket to change hands", lambda: third.holds(ticket["id"]))
+    pays_and_holds(third, order, stripe_url)
     staff = door_staff(services, platform)
     assert staff.scan(buyers_code).json()["rule"] == "void-code"
     assert buyer.call("GET", "orders", f"/api/orders/{order['id']}").status_code == 200  # seller

@@ -172,6 +172,24 @@ def test_production_wires_ory_and_the_secrets() -> None:
     assert hook == {"name": "ticketing-kratos-webhook", "key": "secret"}
 
 
+def test_ory_network_api_keys_come_from_secrets_when_named() -> None:
+    keys = ("ORY_KRATOS_API_KEY", "ORY_KETO_API_KEY")
+    assert not set(keys) & set(_env(render(), "orders"))  # self-hosted Ory takes none
+    named = {
+        "secrets": {
+            "oryKratosApiKey": {"name": "ory-kratos", "key": "api-key"},
+            "oryKetoApiKey": {"name": "ory-keto", "key": "api-key"},
+        }
+    }
+    docs = render(named)
+    for service in DATA_SERVICES:
+        env = _env(docs, service)
+        for variable, secret in zip(keys, ("ory-kratos", "ory-keto"), strict=True):
+            assert "value" not in env[variable]
+            ref = env[variable]["valueFrom"]["secretKeyRef"]
+            assert ref == {"name": secret, "key": "api-key"}, (service, variable)
+
+
 # --- the web front end ----------------------------------------------------------------------
 
 

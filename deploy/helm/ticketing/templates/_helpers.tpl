@@ -142,6 +142,8 @@ Call with (dict "root" $ "name" $name "svc" $svc).
   value: {{ $v.ory.ketoReadUrl | default (printf "http://%s-keto-read.%s.svc" $rel $ns) | quote }}
 - name: KETO_WRITE_URL
   value: {{ $v.ory.ketoWriteUrl | default (printf "http://%s-keto-write.%s.svc" $rel $ns) | quote }}
+{{- include "ticketing.secretEnv" (dict "env" "ORY_KRATOS_API_KEY" "ref" $v.secrets.oryKratosApiKey) }}
+{{- include "ticketing.secretEnv" (dict "env" "ORY_KETO_API_KEY" "ref" $v.secrets.oryKetoApiKey) }}
 {{- if eq .name "auth" }}
 {{- include "ticketing.secretEnv" (dict "env" "KRATOS_WEBHOOK_SECRET" "ref" $v.secrets.kratosWebhookSecret) }}
 {{- end }}

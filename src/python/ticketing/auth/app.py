@@ -11,9 +11,13 @@ from ticketing.auth.account_routes import AccountController
 from ticketing.auth.accounts import AccountsPort
 from ticketing.auth.codes import StoredCode
 from ticketing.auth.embedded import EmbeddedAccounts
+from ticketing.auth.factor_routes import SecondFactorController
+from ticketing.auth.factors import SecondFactorPort
+from ticketing.auth.factors_embedded import EmbeddedFactors
+from ticketing.auth.factors_kratos import KratosFactors
 from ticketing.auth.kratos import KratosAccounts
 from ticketing.auth.mail import SmtpSender
-from ticketing.auth.models import PendingFlow, User
+from ticketing.auth.models import PendingFlow, PendingSignIn, UsedCode, User
 from ticketing.auth.routes import UsersController
 from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
@@ -38,8 +42,14 @@ def build_accounts(settings: AuthSettings, identity: IdentityPort) -> AccountsPo
     return EmbeddedAccounts(sender, timedelta(seconds=settings.code_ttl_seconds))
 
 
+def build_factors(identity: IdentityPort) -> SecondFactorPort:
+    if isinstance(identity, KratosIdentity):
+        return KratosFactors(identity)
+    return EmbeddedFactors()
+
+
 def create_app(settings: AuthSettings) -> Litestar:
-    platform = Platform("auth", settings, [User, StoredCode, PendingFlow])
+    platform = Platform("auth", settings, [User, StoredCode, PendingFlow, PendingSignIn, UsedCode])
     redis = Redis.from_url(settings.redis_url)
     platform.checks["redis"] = redis.ping
     platform.on_stop(redis.aclose)
@@ -51,14 +61,16 @@ def create_app(settings: AuthSettings) -> Litestar:
         settings.code_ttl_seconds,
     )
     accounts = build_accounts(settings, platform.identity)
+    factors = build_factors(platform.identity)
     return service_app(
         platform,
-        [UsersController, AccountController],
+        [UsersController, AccountController, SecondFactorController],
         description=__doc__ or "",
         dependencies={
             "throttle": Provide(lambda: throttle, sync_to_thread=False),
             "limits": Provide(lambda: limits, sync_to_thread=False),
             "accounts": Provide(lambda: accounts, sync_to_thread=False),
+            "factors": Provide(lambda: factors, sync_to_thread=False),
         },
     )
 

@@ -42,6 +42,22 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC)  # BSON dates carry no zone; they are UTC
 
 
+async def signed_in(token: str, *, pending: bool = False) -> tuple[StoredSession, StoredIdentity]:
+    """The live session of ``token`` and its identity; a session still waiting for its second
+    factor only where ``pending`` allows it."""
+    session = await StoredSession.find_one(StoredSession.token_hash == hash_token(token))
+    if (
+        session is None
+        or _utc(session.expires_at) <= datetime.now(UTC)
+        or (session.code_pending and not pending)
+    ):
+        raise InvalidCredentials
+    identity = await StoredIdentity.get(session.identity_id)
+    if identity is None:
+        raise InvalidCredentials
+    return session, identity
+
+
 class EmbeddedAccounts:
     def __init__(self, sender: EmailSender, code_ttl: timedelta) -> None:
         self.sender = sender
@@ -66,15 +82,6 @@ class EmbeddedAccounts:
         )
         if spent.modified_count != 1:
             raise CodeRefused(codes.Verdict.USED)
-
-    async def _signed_in(self, token: str) -> tuple[StoredSession, StoredIdentity]:
-        session = await StoredSession.find_one(StoredSession.token_hash == hash_token(token))
-        if session is None or _utc(session.expires_at) <= datetime.now(UTC):
-            raise InvalidCredentials
-        identity = await StoredIdentity.get(session.identity_id)
-        if identity is None:
-            raise InvalidCredentials
-        return session, identity
 
     async def registered(self, email: str, verification_flow: str | None) -> None:
         await self.send_verification(email)  # no provider flow here: the code is ours to send
@@ -103,10 +110,10 @@ class EmbeddedAccounts:
         await StoredSession.find(StoredSession.identity_id == identity.id).delete()
 
     async def profile(self, token: str) -> Profile:
-        return _profile((await self._signed_in(token))[1])
+        return _profile((await signed_in(token))[1])
 
     async def change_password(self, token: str, current: str, new: str) -> None:
-        session, identity = await self._signed_in(token)
+        session, identity = await signed_in(token)
         if not await password_matches(identity.password_hash, current):
             raise InvalidCredentials
         await identity.update(Set({StoredIdentity.password_hash: await hash_password(new)}))
@@ -115,7 +122,7 @@ class EmbeddedAccounts:
         ).delete()
 
     async def change_profile(self, token: str, email: str, first: str, last: str) -> Profile:
-        _, identity = await self._signed_in(token)
+        _, identity = await signed_in(token)
         changes: dict[str, object] = {"first_name": first, "last_name": last}
         new_email = email != identity.email
         if new_email:
@@ -134,7 +141,7 @@ class EmbeddedAccounts:
         return await self.profile(token)
 
     async def sessions(self, token: str) -> list[SessionInfo]:
-        current, identity = await self._signed_in(token)
+        current, identity = await signed_in(token)
         now = datetime.now(UTC)
         found = [
             SessionInfo(
@@ -149,7 +156,7 @@ class EmbeddedAccounts:
         return sorted(found, key=lambda s: (not s.current, s.authenticated_at))
 
     async def end_session(self, token: str, session_id: str) -> bool:
-        _, identity = await self._signed_in(token)
+        _, identity = await signed_in(token)
         try:
             object_id = ObjectId(session_id)
         except InvalidId:
@@ -160,5 +167,5 @@ class EmbeddedAccounts:
         return ended.deleted_count == 1
 
     async def end_sessions(self, token: str) -> None:
-        _, identity = await self._signed_in(token)
+        _, identity = await signed_in(token)
         await StoredSession.find(StoredSession.identity_id == identity.id).delete()

@@ -1,6 +1,6 @@
 """The self-service flows over the account port: codes asked for and confirmed (within their
 limits), a lost password recovered, password, email and name changed. Plain async functions,
-as in domain.py; the routes only parse and call them."""
+as in use_cases.py; the routes only parse and call them."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from beanie.operators import Set
 
 from ticketing.auth.codes import CodeRefused, Purpose
-from ticketing.auth.domain import checked_email
 from ticketing.auth.models import User
 from ticketing.auth.passwords import checked_password
+from ticketing.auth.rules import checked_email
 from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from ticketing.shared.identity import EmailTaken, InvalidCredentials
 

@@ -32,14 +32,20 @@ from ticketing.shared.ory import (
     verification_flow,
 )
 
-# Kratos answers a settings change that needs a recent sign-in with this error id.
+# Kratos answers a settings change that needs a recent sign-in with this error id, and one
+# that needs the second factor (a recovery's session, where two-factor sign-in is on) so.
 REFRESH_REQUIRED = "session_refresh_required"
+AAL2_REQUIRED = "session_aal2_required"
 SIGN_IN_AGAIN = "sign in again to change your email address: the session is too old for it"
+SECOND_FACTOR_FIRST = (
+    "two-factor sign-in is on for this account, and Kratos wants its code before this change;"
+    " recovering the account does not take one"
+)
 
 T = TypeVar("T")
 
 
-def _error_id(error: KratosError) -> str:
+def error_id(error: KratosError) -> str:
     try:
         return str(json.loads(error.body or "{}").get("error", {}).get("id", ""))
     except (json.JSONDecodeError, AttributeError):
@@ -199,8 +205,10 @@ class KratosAccounts:
         except KratosError as exc:
             if _signed_out(exc):
                 raise InvalidCredentials from None
-            if exc.status == 403 and _error_id(exc) == REFRESH_REQUIRED:
+            if exc.status == 403 and error_id(exc) == REFRESH_REQUIRED:
                 raise Forbidden(SIGN_IN_AGAIN, field="email") from None
+            if exc.status == 403 and error_id(exc) == AAL2_REQUIRED:
+                raise Forbidden(SECOND_FACTOR_FIRST) from None
             if exc.status != 400:
                 raise
             errors = flow_errors(exc)

@@ -24,3 +24,26 @@ class PendingFlow(Document):
 
     class Settings:
         name = "kratos_flows"
+
+
+class PendingSignIn(Document):
+    """In Ory mode: whose session, opened by a password, waits for its second factor (Kratos
+    names nobody behind such a session until it is complete)."""
+
+    id: str  # type: ignore[assignment]  # the session token's hash
+    identity_id: str
+
+    class Settings:
+        name = "kratos_pending_sign_ins"
+
+
+class UsedCode(Document):
+    """In Ory mode: a second-factor code accepted lately, so it is refused a second time
+    (Kratos spends a backup code itself, but takes a TOTP code again while it is valid).
+    Inserting decides between two requests racing with one code."""
+
+    id: str  # type: ignore[assignment]  # a hash of the identity and the code
+    used_at: datetime
+
+    class Settings:
+        name = "kratos_used_codes"

@@ -12,13 +12,14 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Schema
 from litestar.params import JSONBody
 
-from ticketing.auth import domain, flows, passwords
+from ticketing.auth import flows, passwords, rules, use_cases
 from ticketing.auth.accounts import AccountsPort
 from ticketing.auth.codes import Purpose
+from ticketing.auth.factors import Aal, SecondFactorPort
 from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits, SignInThrottle
 from ticketing.shared.guards import credentials, secret_header
-from ticketing.shared.identity import Principal, Session
+from ticketing.shared.identity import Principal
 from ticketing.shared.permissions import ADMIN_GROUP, DOOR_GROUP
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
@@ -36,7 +37,7 @@ Password = Annotated[
     ),
 ]
 Email = Annotated[
-    str, msgspec.Meta(max_length=domain.EMAIL_MAX, extra_json_schema={"extra": {"format": "email"}})
+    str, msgspec.Meta(max_length=rules.EMAIL_MAX, extra_json_schema={"extra": {"format": "email"}})
 ]
 
 
@@ -46,7 +47,7 @@ class NewAccount(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
-    email: Annotated[str, msgspec.Meta(max_length=domain.EMAIL_MAX)]
+    email: Annotated[str, msgspec.Meta(max_length=rules.EMAIL_MAX)]
     password: Annotated[str, msgspec.Meta(max_length=passwords.MAX_LENGTH)]
 
 
@@ -57,6 +58,11 @@ class SignedIn(msgspec.Struct):
     # where sign-in needs a verified address (REQUIRE_VERIFIED_EMAIL), or where a dependency
     # failed after the account was made (then sign in).
     token: str | None
+    # The session's assurance level: aal2 once a second factor proved it.
+    aal: Aal = "aal1"
+    # True: the account has a second factor and this session serves nothing until a code
+    # completes it (POST /api/users/signin/code).
+    needs_code: bool = False
 
 
 class Verification(msgspec.Struct, forbid_unknown_fields=True):
@@ -120,10 +126,13 @@ CODE_ANSWERS = {
 }
 
 
-def with_session(session: Session, settings: AuthSettings, status_code: int) -> Response[SignedIn]:
-    """The answer that opens a session: its token in the body and in the session cookie."""
-    cookie = session_cookie(session.token, settings.secure_cookies, settings.session_ttl_seconds)
-    body = SignedIn(id=session.principal.id, email=session.principal.email, token=session.token)
+def with_session(
+    token: str, principal: Principal, settings: AuthSettings, status_code: int, **state: Any
+) -> Response[SignedIn]:
+    """The answer that opens a session: its token in the body and in the session cookie;
+    ``state``: its ``aal`` and whether it ``needs_code``."""
+    cookie = session_cookie(token, settings.secure_cookies, settings.session_ttl_seconds)
+    body = SignedIn(id=principal.id, email=principal.email, token=token, **state)
     return Response(body, status_code=status_code, cookies=[cookie])
 
 
@@ -145,7 +154,7 @@ class UsersController(Controller):
         verified address, or a dependency failed once the account existed: then no token).
         409 when the email is taken, 400 naming the broken rule (`rule`: length, not-email,
         common)."""
-        principal, session = await domain.sign_up(
+        principal, session = await use_cases.sign_up(
             platform.identity,
             accounts,
             data.email,
@@ -155,7 +164,7 @@ class UsersController(Controller):
         if session is None:
             body = SignedIn(id=principal.id, email=principal.email, token=None)
             return Response(body, status_code=201)
-        return with_session(session, settings, 201)
+        return with_session(session.token, session.principal, settings, 201)
 
     @post("/verification", status_code=200, description=f"{SENT} {CODES}", responses=CODE_ANSWERS)
     async def verification(
@@ -206,22 +215,26 @@ class UsersController(Controller):
         platform: NamedDependency[Platform],
         settings: NamedDependency[AuthSettings],
         accounts: NamedDependency[AccountsPort],
+        factors: NamedDependency[SecondFactorPort],
         throttle: NamedDependency[SignInThrottle],
     ) -> Response[SignedIn]:
         """Sign in; 401 for a wrong email or password, without saying which; 429 with
         Retry-After after repeated failures for the account or from the address; 403
-        (`rule`: verified-email) for an unverified address where sign-in needs one."""
+        (`rule`: verified-email) for an unverified address where sign-in needs one. When the
+        account has a second factor, the session answered `needs_code` and serves nothing
+        until `POST /api/users/signin/code` completes it."""
         address = request.client.host if request.client else "unknown"
-        session = await domain.sign_in(
+        session, needs_code = await use_cases.sign_in(
             platform.identity,
             accounts,
+            factors,
             throttle,
             data.email,
             data.password,
             address,
             settings.verified_email_required,
         )
-        return with_session(session, settings, 200)
+        return with_session(session.token, session.principal, settings, 200, needs_code=needs_code)
 
     @post(
         "/signout",
@@ -232,7 +245,7 @@ class UsersController(Controller):
         self, request: Request[Any, Any, Any], platform: NamedDependency[Platform]
     ) -> None:
         """End the session everywhere: the token stops working for every service."""
-        await domain.sign_out(platform.identity, credentials(request).token)
+        await use_cases.sign_out(platform.identity, credentials(request).token)
 
     @post(
         "/webhooks/kratos/after-registration",
@@ -243,7 +256,7 @@ class UsersController(Controller):
     )
     async def after_registration(self, data: JSONBody[RegisteredIdentity]) -> UserOut:
         """Kratos calls this after each registration; a repeated call changes nothing."""
-        await domain.remember(Principal(id=data.identity_id, email=data.email))
+        await use_cases.remember(Principal(id=data.identity_id, email=data.email))
         return UserOut(id=data.identity_id, email=data.email)
 
     @get("/currentuser")
@@ -252,7 +265,7 @@ class UsersController(Controller):
     ) -> CurrentUser:
         if maybe_user is None:
             return CurrentUser(current_user=None)
-        member = await domain.groups(platform.permissions, maybe_user.id)
+        member = await use_cases.groups(platform.permissions, maybe_user.id)
         user = CurrentUserOut(
             id=maybe_user.id,
             email=maybe_user.email,

@@ -1,15 +1,24 @@
 """Failed sign-ins counted in Redis, per account and per client address, and codes sent and
 wrong codes per address, so every replica of the auth service sees the same counts. What a
-count means is decided in ``domain`` and ``codes``."""
+count means is decided in ``rules`` and ``codes``."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from redis.asyncio import Redis
 
-from ticketing.auth import codes, domain
+from ticketing.auth import codes, rules
+from ticketing.auth.codes import CodeRefused
 from ticketing.shared.errors import TooManyRequests
+from ticketing.shared.identity import hash_token
+
+T = TypeVar("T")
+# How long a session opened by a password waits for its second factor's code to be counted
+# against its account (after that, against the session alone).
+CODE_PENDING_SECONDS = 60 * 60
 
 
 def _address_key(email: str) -> str:
@@ -17,20 +26,65 @@ def _address_key(email: str) -> str:
 
 
 class SignInThrottle:
+    """Failed sign-ins per account and per address. A wrong second-factor code is a failed
+    sign-in of its account too, so guessing codes is limited as guessing passwords is."""
+
     def __init__(self, redis: Redis, prefix: str) -> None:
         self.redis = redis
         self.prefix = prefix
 
-    def _keys(self, email: str, address: str) -> dict[str, str]:
-        # The email is hashed: Redis need not hold who tried to sign in.
+    def _keys(self, account: str, address: str) -> dict[str, str]:
         return {
-            "account": f"{self.prefix}:account:{_address_key(email)}",
+            "account": f"{self.prefix}:account:{account}",
             "address": f"{self.prefix}:address:{address}",
         }
 
     async def check(self, email: str, address: str) -> None:
         """Raise TooManyRequests while the account or the address is locked out."""
-        for key in self._keys(email, address).values():
+        await self._check(_address_key(email), address)
+
+    async def failed(self, email: str, address: str) -> None:
+        await self._failed(_address_key(email), address)
+
+    async def succeeded(self, email: str, address: str) -> None:
+        """The account's own count starts again; the address's does not (one address may try
+        many accounts)."""
+        await self.redis.delete(f"{self._keys(_address_key(email), address)['account']}:failures")
+
+    async def awaiting_code(self, token: str, email: str) -> None:
+        """A password opened ``token``'s session, which waits for its second factor: its
+        codes count against the account (the email hashed: Redis need not hold who signs in)."""
+        key = f"{self.prefix}:pending:{hash_token(token)}"
+        await self.redis.set(key, _address_key(email), ex=CODE_PENDING_SECONDS)
+
+    async def code(self, token: str, address: str, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run ``attempt`` (which raises ``CodeRefused`` for a wrong code) within the limits of
+        the account whose session ``token`` waits for a code; the account's count starts again
+        after a right one."""
+        pending = f"{self.prefix}:pending:{hash_token(token)}"
+        account = (await self.redis.get(pending) or b"").decode() or hash_token(token)[:32]
+        await self._check(account, address)
+        try:
+            done = await attempt()
+        except CodeRefused:
+            await self._failed(account, address)
+            raise
+        await self.redis.delete(pending, f"{self._keys(account, address)['account']}:failures")
+        return done
+
+    async def account_code(
+        self, email: str, address: str, attempt: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Run ``attempt`` (a code of a signed-in account) within the sign-in limits."""
+        await self.check(email, address)
+        try:
+            return await attempt()
+        except CodeRefused:
+            await self.failed(email, address)
+            raise
+
+    async def _check(self, account: str, address: str) -> None:
+        for key in self._keys(account, address).values():
             wait = await self.redis.pttl(f"{key}:lock")
             if wait > 0:
                 raise TooManyRequests(
@@ -38,18 +92,13 @@ class SignInThrottle:
                     retry_after=-(-wait // 1000),
                 )
 
-    async def failed(self, email: str, address: str) -> None:
-        for kind, key in self._keys(email, address).items():
+    async def _failed(self, account: str, address: str) -> None:
+        for kind, key in self._keys(account, address).items():
             failures = await self.redis.incr(f"{key}:failures")
-            await self.redis.expire(f"{key}:failures", domain.FAILURE_WINDOW_SECONDS)
-            lock = domain.lockout_seconds(failures, domain.FREE_ATTEMPTS[kind])
+            await self.redis.expire(f"{key}:failures", rules.FAILURE_WINDOW_SECONDS)
+            lock = rules.lockout_seconds(failures, rules.FREE_ATTEMPTS[kind])
             if lock:
                 await self.redis.set(f"{key}:lock", "1", ex=lock)
-
-    async def succeeded(self, email: str, address: str) -> None:
-        """The account's own count starts again; the address's does not (one address may try
-        many accounts)."""
-        await self.redis.delete(f"{self._keys(email, address)['account']}:failures")
 
 
 class CodeLimits:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from ticketing.moderation import use_cases
 from ticketing.shared import events
 from ticketing.shared.jobs import JobQueue
@@ -9,12 +11,5 @@ from ticketing.shared.platform import Platform
 
 
 def subscribe(platform: Platform, jobs: JobQueue) -> None:
-    async def on_created(event: events.TicketCreated) -> None:
-        await use_cases.open_case(platform, jobs, event.id, event.version, event.title)
-
-    async def on_updated(event: events.TicketUpdated) -> None:
-        if event.title_changed:
-            await use_cases.open_case(platform, jobs, event.id, event.version, event.title)
-
-    platform.bus.subscribe(events.TicketCreated, on_created)
-    platform.bus.subscribe(events.TicketUpdated, on_updated)
+    platform.bus.subscribe(events.TicketCreated, partial(use_cases.open_case, platform, jobs))
+    platform.bus.subscribe(events.TicketUpdated, partial(use_cases.open_case, platform, jobs))

@@ -12,6 +12,11 @@ from ticketing.shared.errors import Conflict
 OPEN = (CaseStatus.PENDING, CaseStatus.REVIEW)
 
 
+def needs_screening(ticket: events.TicketListed) -> bool:
+    """A listing is screened, and an edit only if it changed the title."""
+    return not isinstance(ticket, events.TicketUpdated) or ticket.title_changed
+
+
 def decided(case: Case, status: CaseStatus, reason: str | None, by: str, now: datetime) -> None:
     """Record a decision (a screening's or an admin's) on ``case``."""
     case.status, case.reason, case.decided_by = status, reason, by

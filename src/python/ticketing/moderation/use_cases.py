@@ -8,18 +8,22 @@ from collections.abc import Awaitable, Callable
 from ticketing.moderation import rules
 from ticketing.moderation.classifier import ClassifierUnavailable, Screening
 from ticketing.moderation.models import Case, CaseStatus
+from ticketing.shared import events
 from ticketing.shared.context import Context
-from ticketing.shared.errors import Conflict
 from ticketing.shared.jobs import JobQueue
-from ticketing.shared.persistence import DuplicateKeyError, StaleVersion
+from ticketing.shared.persistence import DuplicateKeyError
 from ticketing.shared.store import Insert, Save, found
 
 SCREEN_JOB = "screen_case"
 Classify = Callable[[str], Awaitable[Screening]]
 
 
-async def open_case(ctx: Context, jobs: JobQueue, ticket_id: str, version: int, title: str) -> None:
-    """Open a case for a title and queue its screening; a redelivery opens nothing new."""
+async def open_case(ctx: Context, jobs: JobQueue, ticket: events.TicketListed) -> None:
+    """Open a case for a listed or retitled ticket's title and queue its screening; a
+    redelivery opens nothing new."""
+    if not rules.needs_screening(ticket):
+        return
+    ticket_id, version, title = ticket.id, ticket.version, ticket.title
     cases = await ctx.store.find(Case, ticket_id=ticket_id)
     if any(case.ticket_version > version for case in cases):
         return  # this title was replaced before we saw it: only the newest is screened
@@ -74,8 +78,5 @@ async def rule(
     rules.check_open(case)
     status = CaseStatus.APPROVED if approve else CaseStatus.REJECTED
     rules.decided(case, status, reason, admin_id, ctx.clock.now())
-    try:
-        await ctx.store.commit(Save(case, rules.verdict_event))
-    except StaleVersion:
-        raise Conflict("the case changed meanwhile; reload it") from None
+    await ctx.store.commit(Save(case, rules.verdict_event))
     return case

@@ -1,5 +1,6 @@
-"""The one clock: holds, event dates, payout releases and token lifetimes read it, so that
-tests can move it (``ticketing.testing.fakes.MovableClock``) instead of sleeping through them."""
+"""The use cases' clock: reservation windows, event dates and the times documents record
+read it, so that tests can move it (``ticketing.testing.fakes.MovableClock``) instead of
+sleeping through them. (Session and code lifetimes, in identity and auth, read the system's.)"""
 
 from __future__ import annotations
 

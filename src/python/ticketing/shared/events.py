@@ -1,11 +1,13 @@
-"""Event schemas: the only contract between services.
+"""Event schemas: the contract between services (with the permission model they share, whose
+tuples one service writes and another checks: ``permissions.MODEL``).
 
 One msgspec Struct per event, and beside it the whole of its topology: its RabbitMQ routing key
 (``SUBJECT``), the service that publishes it (``PUBLISHER``) and the services that consume it
-(``CONSUMERS``). The broker's queues, each service's AsyncAPI document and the README's diagram
-derive from these; a service may subscribe only to what names it a consumer. Every payload
-carries the id of the entity it is about and that entity's version after the change, which is
-what consumers use to apply events in order and to recognise duplicates.
+(``CONSUMERS``). The broker's queues and each service's AsyncAPI document derive from these,
+and the README's hand-drawn diagram is tested against them; a service may subscribe only to
+what names it a consumer. Every payload carries the id of the entity it is about and that
+entity's version after the change, which is what consumers use to apply events in order and
+to recognise duplicates.
 """
 
 from __future__ import annotations

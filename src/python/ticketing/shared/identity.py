@@ -98,6 +98,13 @@ class StoredIdentity(Document):
     first_name: str = ""
     last_name: str = ""
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    # The second factor, as Kratos keeps its totp and lookup_secret credentials (the auth
+    # service's factors_embedded.py): the confirmed TOTP secret, one being enrolled, the last
+    # time step a code was accepted for (a code works once), the unused backup codes hashed.
+    totp_secret: str | None = None
+    totp_pending: str | None = None
+    totp_last_step: int = 0
+    backup_codes: list[str] = Field(default_factory=list)
 
     class Settings:
         name = "identities"
@@ -110,6 +117,10 @@ class StoredSession(Document):
     email: str
     expires_at: datetime
     authenticated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    # Authenticator assurance level: aal1 after a password, aal2 after a second factor. A
+    # session of an account with a second factor serves nobody until it is aal2.
+    aal: str = "aal1"
+    code_pending: bool = False
 
     class Settings:
         name = "sessions"
@@ -192,6 +203,7 @@ class EmbeddedIdentity:
             identity_id=identity.id,
             email=identity.email,
             expires_at=expires_at,
+            code_pending=identity.totp_secret is not None,
         ).insert()
         principal = Principal(id=identity.id, email=identity.email)
         return Session(token=token, principal=principal, expires_at=expires_at)
@@ -204,7 +216,7 @@ class EmbeddedIdentity:
             return None
         # Every request of every service asks this: a raw read of three fields, no document.
         session = await StoredSession.get_pymongo_collection().find_one(
-            {"token_hash": hash_token(credentials.token)},
+            {"token_hash": hash_token(credentials.token), "code_pending": {"$ne": True}},
             projection={"_id": 0, "identity_id": 1, "email": 1, "expires_at": 1},
         )
         if session is None:

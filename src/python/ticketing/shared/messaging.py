@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import structlog
 from faststream import AckPolicy
@@ -106,6 +106,13 @@ def _delay_queue(queue: str) -> RabbitQueue:
 def backoff_ms(waits: int, base_ms: int, max_ms: int) -> int:
     """Delay before the next try after ``waits`` transient failures: doubling, capped."""
     return min(base_ms * 2 ** min(waits, 30), max_ms)
+
+
+class Publisher(Protocol):
+    """Where a service with no database publishes an event (``Bus``; a list in the unit tier's
+    fakes). Services with a database publish through their outbox."""
+
+    async def publish(self, event: Event, message_id: str) -> None: ...
 
 
 class Bus:

@@ -12,7 +12,7 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from ticketing.shared.errors import NotFound
+from ticketing.shared.errors import Conflict
 
 T = TypeVar("T")
 D = TypeVar("D", bound=Document)
@@ -22,12 +22,12 @@ __all__ = [
     "DuplicateKeyError",
     "StaleVersion",
     "VersionedDocument",
-    "found",
 ]
 
 
-class StaleVersion(Exception):
-    """Someone else changed the document since it was read; the write was not applied."""
+class StaleVersion(Conflict):
+    """Someone else changed the document since it was read; the write was not applied. A use
+    case that looks again catches it; one that does not lets it answer 409 (reload and retry)."""
 
 
 class VersionedDocument(Document):
@@ -53,15 +53,8 @@ class VersionedDocument(Document):
             raise
         if result.matched_count != 1:
             self.version = expected
-            raise StaleVersion(f"{type(self).__name__} {self.id} changed since version {expected}")
-
-
-async def found(kind: type[D], document_id: str, name: str) -> D:
-    """The ``kind`` document with this id; ``NotFound`` ("no ticket t1") if there is none."""
-    document = await kind.get(document_id)
-    if document is None:
-        raise NotFound(f"no {name} {document_id}")
-    return document
+            changed = f"{type(self).__name__} {self.id} changed since version {expected}"
+            raise StaleVersion(f"{changed}; reload and retry")
 
 
 class Database:

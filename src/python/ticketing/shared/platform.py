@@ -150,7 +150,9 @@ class Platform:
 
 def build_identity(settings: ServiceSettings, db: Database) -> IdentityPort:
     if settings.kratos_public_url and settings.kratos_admin_url:
-        return KratosIdentity(settings.kratos_public_url, settings.kratos_admin_url)
+        return KratosIdentity(
+            settings.kratos_public_url, settings.kratos_admin_url, settings.ory_kratos_api_key
+        )
     return EmbeddedIdentity(
         db.client, settings.embedded_auth_database, timedelta(seconds=settings.session_ttl_seconds)
     )
@@ -158,5 +160,7 @@ def build_identity(settings: ServiceSettings, db: Database) -> IdentityPort:
 
 def build_permissions(settings: ServiceSettings, db: Database) -> PermissionPort:
     if settings.keto_read_url and settings.keto_write_url:
-        return KetoPermissions(settings.keto_read_url, settings.keto_write_url)
+        return KetoPermissions(
+            settings.keto_read_url, settings.keto_write_url, settings.ory_keto_api_key
+        )
     return EmbeddedPermissions(db.client, settings.embedded_auth_database)

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, Self, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -93,6 +94,11 @@ class SetsCookies(ProcessSettings):
         return found
 
 
+def on_ory_network(url: str | None) -> bool:
+    host = urlsplit(url or "").hostname or ""
+    return host == "oryapis.com" or host.endswith(".oryapis.com")
+
+
 class ServiceSettings(ProcessSettings):
     """What every service with a database and the event bus reads."""
 
@@ -116,6 +122,11 @@ class ServiceSettings(ProcessSettings):
     keto_read_url: str | None = None
     keto_write_url: str | None = None
     kratos_webhook_secret: str | None = None
+    # API keys (Ory Network's, or of an Ory behind a gateway that wants one), sent as bearer
+    # tokens to Kratos' admin API and to Keto. An *.oryapis.com URL without its key is refused
+    # in production: the admin calls would fail.
+    ory_kratos_api_key: str | None = None
+    ory_keto_api_key: str | None = None
     # Database of the embedded identity and permission engine, shared by all services
     # the way one Kratos and one Keto are.
     embedded_auth_database: str = Field(default="ticketing_auth_engine", pattern="^[A-Za-z0-9_-]+$")
@@ -149,6 +160,13 @@ class ServiceSettings(ProcessSettings):
                 "the embedded identity and permission engine (set KRATOS_PUBLIC_URL,"
                 " KRATOS_ADMIN_URL, KETO_READ_URL and KETO_WRITE_URL to use Ory)"
             )
+        keyed = {
+            "ORY_KRATOS_API_KEY": (self.ory_kratos_api_key, self.kratos_admin_url),
+            "ORY_KETO_API_KEY": (self.ory_keto_api_key, self.keto_read_url, self.keto_write_url),
+        }
+        for name, (key, *urls) in keyed.items():
+            if not key and any(on_ory_network(url) for url in urls):
+                found.append(f"Ory Network without its API key (set {name})")
         return found
 
     @property

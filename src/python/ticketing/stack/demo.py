@@ -3,7 +3,8 @@
     ./pants run src/python/ticketing/stack:demo [-- --gateway http://127.0.0.1:8080]
 
 Two users sign up; the seller lists a ticket; moderation approves it; the buyer searches,
-orders and pays; both list their orders. Every call is real HTTP through the gateway.
+orders and pays; both list their orders; the buyer holds the ticket and gets its code, which
+the seller is refused. Every call is real HTTP through the gateway.
 """
 
 from __future__ import annotations

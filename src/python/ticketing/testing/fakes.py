@@ -195,7 +195,7 @@ class InMemoryStore:
         else:
             stored = staged.get(key)
             if stored is None or stored["version"] != document.version:
-                raise StaleVersion(f"{kind.__name__} {document.id} changed")
+                raise StaleVersion(f"{kind.__name__} {document.id} changed; reload and retry")
             document.version += 1
         body = self._dump(document)
         others = [d for (k, i), d in staged.items() if k is kind and i != key[1]]
@@ -214,6 +214,16 @@ class InMemoryStore:
 
     def published(self, kind: type[Event]) -> list[Any]:
         return [event for event in self.events if isinstance(event, kind)]
+
+
+@dataclass
+class FakePublisher:
+    """A bus that keeps what was published, with its message id, in order."""
+
+    published: list[tuple[Event, str]] = field(default_factory=list)
+
+    async def publish(self, event: Event, message_id: str) -> None:
+        self.published.append((event, message_id))
 
 
 @dataclass

@@ -11,7 +11,7 @@ from litestar import Litestar, Request, Response, delete, get, put
 
 from ticketing.shared.permissions import MODEL, evaluate
 from ticketing.stack.background import BackgroundServer, StandIn
-from ticketing.testing.kratos_flows import Json, error
+from ticketing.testing.kratos_flows import Json, error, unauthorized
 
 
 class KetoStandIn(StandIn):
@@ -19,7 +19,8 @@ class KetoStandIn(StandIn):
     permission model as Keto evaluates ``namespaces.keto.ts`` (deploy/helm/ticketing/files/ory/
     keto/)."""
 
-    def __init__(self) -> None:
+    def __init__(self, api_key: str | None = None) -> None:
+        self.api_key = api_key  # as Ory Network: every call but health wants it as a bearer token
         self.tuples: set[tuple[str, str, str, str, str]] = set()  # ns, obj, rel, subj ns, subj id
         self._server = BackgroundServer(self._app())
 
@@ -110,4 +111,9 @@ class KetoStandIn(StandIn):
         async def ready() -> Json:
             return {"status": "ok"}
 
-        return Litestar([check, create, remove, listing, ready])
+        async def authorized(request: Request[Any, Any, Any]) -> Response[Json] | None:
+            if request.url.path.startswith("/health/"):
+                return None
+            return unauthorized(request, self.api_key)
+
+        return Litestar([check, create, remove, listing, ready], before_request=authorized)

@@ -85,6 +85,16 @@ def error(status: int, reason: str, error_id: str | None = None, **more: Any) ->
     return Response({"error": body, **more}, status_code=status)
 
 
+def unauthorized(request: Request[Any, Any, Any], api_key: str | None) -> Response[Json] | None:
+    """Ory Network's answer to a call without the project's API key, where one is required
+    (``api_key``); None for a call that may go on."""
+    if api_key is None or secrets.compare_digest(
+        request.headers.get("authorization", ""), f"Bearer {api_key}"
+    ):
+        return None
+    return error(401, "The request could not be authorized", "unauthorized")
+
+
 class Refused(Exception):
     """Kratos' error answer, raised where a handler's helper refuses; the stand-in sends it."""
 
@@ -119,6 +129,9 @@ class Flow:
     code_expires_at: datetime | None = None
     submissions: int = 0
     refresh: bool = False
+    aal: str = "aal1"  # login: the level asked for
+    totp_secret: str = ""  # settings: the secret it shows to enrol (Kratos' internal context)
+    lookup_codes: list[str] = field(default_factory=list)  # settings: backup codes to confirm
 
     @property
     def expires_at(self) -> datetime:

@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 from litestar import Request, Response, delete, get, post
 from litestar.handlers import HTTPRouteHandler
 
+from ticketing.testing import kratos_factors as factors
 from ticketing.testing.kratos_flows import (
     DUPLICATE,
     MAX_SUBMISSIONS,
@@ -138,12 +139,15 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
             input_node("method", "submit", "profile", value="profile"),
             input_node("password", "password", "password"),
             input_node("method", "submit", "password", value="password"),
+            *factors.settings_nodes(kratos, flow),
         ]
         return flow.json(nodes, messages, identity=identity, **more)
 
     @get("/self-service/settings/api")
     async def new_settings(request: Request[Any, Any, Any]) -> Response[Json]:
         token, session = signed_in(request)
+        if not factors.satisfied(kratos, session):
+            return factors.aal2_required(kratos.url)
         flow = kratos.new_flow(
             "settings", identity_id=session["identity_id"], session_token=token, state="show_form"
         )
@@ -159,6 +163,13 @@ def self_service_routes(kratos: KratosStandIn) -> list[HTTPRouteHandler]:
         identity = kratos.identities[found.identity_id]
         age = now() - datetime.fromisoformat(session["authenticated_at"])
         privileged = age < kratos.privileged_session_max_age
+        if not factors.satisfied(kratos, session):
+            return factors.aal2_required(kratos.url)
+        if body.get("method") in factors.SECOND_FACTORS:
+            if not privileged:
+                return _refresh_required(kratos.url)
+            status, messages = factors.settings_update(kratos, found, session, body)
+            return Response(settings_json(found, messages), status_code=status)
         if body.get("method") == "password" and isinstance(body.get("password"), str):
             if not privileged:
                 return _refresh_required(kratos.url)

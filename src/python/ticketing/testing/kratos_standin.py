@@ -19,6 +19,7 @@ from litestar import Litestar, Request, Response, delete, get, post
 
 from ticketing.shared.identity import KRATOS_COOKIE
 from ticketing.stack.background import BackgroundServer, StandIn
+from ticketing.testing import kratos_factors as factors
 from ticketing.testing.kratos_flows import (
     DUPLICATE,
     INVALID_CREDENTIALS,
@@ -34,10 +35,15 @@ from ticketing.testing.kratos_flows import (
     now,
     stamp,
     text,
+    unauthorized,
 )
 from ticketing.testing.kratos_selfservice import self_service_routes
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+ALREADY_SIGNED_IN = (
+    "A valid session was detected and thus login is not possible. Did you forget to set"
+    " `?refresh=true`?"
+)
 
 
 class KratosStandIn(StandIn):
@@ -56,15 +62,19 @@ class KratosStandIn(StandIn):
         code_lifespan: timedelta = timedelta(minutes=15),
         flow_lifespan: timedelta = timedelta(hours=1),
         privileged_session_max_age: timedelta = timedelta(minutes=15),
+        api_key: str | None = None,
     ) -> None:
         self.identities: dict[str, Json] = {}  # id -> identity
         self.passwords: dict[str, str] = {}  # identity id -> password
         self.sessions: dict[str, Json] = {}  # token -> session (its identity by id)
+        self.totp: dict[str, str] = {}  # identity id -> TOTP secret
+        self.lookup: dict[str, list[Json]] = {}  # identity id -> backup codes
         self.flows: dict[str, Flow] = {}
         self.courier = Courier(smtp)
         self.code_lifespan = code_lifespan
         self.flow_lifespan = flow_lifespan
         self.privileged_session_max_age = privileged_session_max_age
+        self.api_key = api_key  # as Ory Network: the admin API wants it as a bearer token
         self._server = BackgroundServer(self._app())
 
     def expire_codes(self) -> None:
@@ -92,11 +102,13 @@ class KratosStandIn(StandIn):
             return None
         return token, session
 
-    def new_session(self, identity_id: str) -> tuple[str, Json]:
+    def new_session(self, identity_id: str, method: str = "password") -> tuple[str, Json]:
         token = f"ory_st_{secrets.token_urlsafe(24)}"
         session = {
             "id": str(uuid4()),
             "active": True,
+            "authenticator_assurance_level": "aal1",
+            "authentication_methods": [{"method": method, "aal": "aal1", "completed_at": stamp()}],
             "expires_at": stamp(now() + timedelta(hours=24)),
             "authenticated_at": stamp(),
             "issued_at": stamp(),
@@ -207,12 +219,21 @@ class KratosStandIn(StandIn):
             return Response({"identity": identity, "continue_with": [verification]})
 
         @get("/self-service/login/api")
-        async def new_login(request: Request[Any, Any, Any], refresh: bool = False) -> Response:
-            if not refresh:
+        async def new_login(
+            request: Request[Any, Any, Any], refresh: bool = False, aal: str = "aal1"
+        ) -> Response:
+            if not refresh and aal == "aal1":
                 return Response(self._login_flow())
             signed_in = self.session_of(request)
             if signed_in is None:
                 return error(401, "No valid session credentials found in the request.")
+            if aal == "aal2":
+                token, session = signed_in
+                if session["authenticator_assurance_level"] == "aal2" and not refresh:
+                    return error(400, ALREADY_SIGNED_IN, "session_already_available")
+                flow = self.new_flow("login", aal="aal2", session_token=token, refresh=refresh)
+                nodes = factors.login_nodes()
+                return Response({**flow.json(nodes, refresh=refresh), "requested_aal": "aal2"})
             return Response(self._login_flow(refresh=signed_in[0]))
 
         @post("/self-service/login", status_code=200)
@@ -221,6 +242,15 @@ class KratosStandIn(StandIn):
             if started is None:
                 return error(404, "The requested flow could not be found.")
             body = await body_of(request)
+            if body and body.get("method") in factors.SECOND_FACTORS:
+                signed_in = self.session_of(request)
+                if (
+                    started.aal != "aal2"
+                    or signed_in is None
+                    or signed_in[0] != started.session_token
+                ):
+                    return error(401, "No valid session credentials found in the request.")
+                return factors.second_factor_login(self, started, body, *signed_in)
             if not body or body.get("method") != "password" or "identifier" not in body:
                 return error(400, "The request body is not a valid login with the password method.")
             identity = self.by_email(str(body["identifier"]))
@@ -240,7 +270,10 @@ class KratosStandIn(StandIn):
                 session["authenticated_at"] = stamp()
             else:
                 token, session = self.new_session(identity["id"])
-            return Response({"session": self.session_json(session), "session_token": token})
+            answered = self.session_json(session)
+            if not factors.satisfied(self, session):  # whose it is, only once it is complete
+                answered["identity"] = None
+            return Response({"session": answered, "session_token": token})
 
         @delete("/self-service/logout/api", status_code=204)
         async def logout(request: Request[Any, Any, Any]) -> Response[None]:
@@ -256,14 +289,44 @@ class KratosStandIn(StandIn):
             signed_in = self.session_of(request)
             if signed_in is None:
                 return error(401, "No valid session credentials found in the request.")
+            if not factors.satisfied(self, signed_in[1]):
+                return factors.aal2_required(self.url)
             return Response(self.session_json(signed_in[1]))
+
+        @get("/admin/identities/{identity_id:str}")
+        async def identity(
+            identity_id: str, include_credential: list[str] | None = None
+        ) -> Response[Json]:
+            if identity_id not in self.identities:
+                return error(404, "Unable to locate the resource")
+            found = factors.credentials(self, identity_id, include_credential or [])
+            return Response({**self.identities[identity_id], "credentials": found})
+
+        @get("/admin/sessions/{session_id:str}")
+        async def session(session_id: str, expand: list[str] | None = None) -> Response[Json]:
+            for held in self.sessions.values():
+                if held["id"] == session_id:
+                    found = self.session_json(held)
+                    if "Identity" not in (expand or []):
+                        found.pop("identity")
+                    return Response(found)
+            return error(404, "Unable to locate the resource")
 
         @get("/health/ready")
         async def ready() -> Json:
             return {"status": "ok"}
 
-        handlers = [new_registration, register, new_login, login, logout, whoami, ready]
+        handlers = [
+            *(new_registration, register, new_login, login, logout, whoami, ready),
+            *(identity, session),
+        ]
         return Litestar(
             [*handlers, *self_service_routes(self)],
             exception_handlers={Refused: lambda _, exc: exc.response},
+            before_request=self._authorized,
         )
+
+    async def _authorized(self, request: Request[Any, Any, Any]) -> Response[Json] | None:
+        if request.url.path.startswith("/admin/"):
+            return unauthorized(request, self.api_key)
+        return None

@@ -1,1 +1,2 @@
-"""The tickets service: owns the listings, their reservation and their moderation status."""
+"""The tickets service: owns the listings, their reservation and moderation status, who holds
+each ticket, its code and its admission at the door."""

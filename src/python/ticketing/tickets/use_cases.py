@@ -44,11 +44,7 @@ async def update(
 ) -> Ticket:
     ticket = await held(ctx, user_id, ticket_id)
     title_changed = rules.edited(ticket, edit, cap, ctx.clock.now())
-    try:
-        announce = partial(rules.updated_event, title_changed=title_changed)
-        await ctx.store.commit(Save(ticket, announce))
-    except StaleVersion:
-        raise Conflict("the ticket changed while you were editing it; reload and retry") from None
+    await ctx.store.commit(Save(ticket, partial(rules.updated_event, title_changed=title_changed)))
     return ticket
 
 
@@ -56,10 +52,7 @@ async def resell(ctx: Context, user_id: str, ticket_id: str, price: str, cap: De
     """Its holder lists a ticket they bought again."""
     ticket = await held(ctx, user_id, ticket_id)
     rules.resold(ticket, user_id, price, cap, ctx.clock.now())
-    try:
-        await ctx.store.commit(Save(ticket, rules.updated_event))
-    except StaleVersion:
-        raise Conflict("the ticket changed meanwhile; reload and retry") from None
+    await ctx.store.commit(Save(ticket, rules.updated_event))
     return ticket
 
 

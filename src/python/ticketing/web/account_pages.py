@@ -1,5 +1,6 @@
 """The account pages: verify an address, recover a forgotten password, and the account's
-settings (email, name, password, sessions), each a form over the public API."""
+settings (email, name, password, two-factor sign-in, sessions), each a form over the public
+API (two-factor's own pages are two_factor_pages.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ticketing.shared.responses import ended_session_cookie
-from ticketing.web.api import Api, Profile, SessionInfo
+from ticketing.web.api import Api, Profile, SecondFactor, SessionInfo
 from ticketing.web.pages import ApiClient, Form, Me, Member, Visitor, page, submit
 
 
@@ -91,8 +92,15 @@ class CodePages(Controller):
 async def account_page(me: Member, errors: dict[str, str], status_code: int = 200) -> Template:
     profile = await me.api.get("/api/users/me", me.token, Profile)
     sessions = await me.api.get("/api/users/me/sessions", me.token, list[SessionInfo])
+    factor = await me.api.get("/api/users/me/second-factor", me.token, SecondFactor)
     return page(
-        "account.html", me.user, status_code, profile=profile, sessions=sessions, errors=errors
+        "account.html",
+        me.user,
+        status_code,
+        profile=profile,
+        sessions=sessions,
+        factor=factor,
+        errors=errors,
     )
 
 

@@ -71,6 +71,21 @@ class SignedIn(msgspec.Struct):
     id: str
     email: str
     token: str | None  # None after sign-up: verify first (or sign in, if a dependency failed)
+    needs_code: bool = False  # a second factor's code completes the sign-in
+
+
+class SecondFactor(msgspec.Struct):
+    totp: bool
+    backup_codes_left: int
+
+
+class TotpEnrolment(msgspec.Struct):
+    secret: str
+    uri: str
+
+
+class BackupCodes(msgspec.Struct):
+    backup_codes: list[str]
 
 
 class Profile(msgspec.Struct):

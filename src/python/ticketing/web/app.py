@@ -1,5 +1,6 @@
 """The web front end: server-rendered pages over the public REST API. Every flow is plain HTML
-forms and links; static/app.js only enhances (the reservation countdown, Stripe.js fields)."""
+forms and links; static/app.js enhances (the reservation countdown), except that Stripe.js card
+fields need it (and JavaScript) to make the card token; the test-card form does not."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from ticketing.web.pages import Member
 from ticketing.web.settings import WebSettings
 from ticketing.web.sign_in_pages import SignInPages
 from ticketing.web.ticket_pages import TicketPages
+from ticketing.web.two_factor_pages import TwoFactorPages
 
 log = structlog.get_logger(__name__)
 
@@ -169,6 +171,7 @@ def create_app(settings: WebSettings) -> Litestar:
             DoorPages,
             CodePages,
             SettingsPages,
+            TwoFactorPages,
             create_static_files_router("/static", [static]),
         ],
         dependencies={

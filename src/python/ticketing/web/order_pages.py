@@ -3,6 +3,7 @@ becomes a token at Stripe, or at the Stripe stand-in for the test-card form), an
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -86,7 +87,7 @@ async def order_page(
         me.user,
         status_code,
         order=order,
-        seconds_left=rules.seconds_left(order),
+        seconds_left=rules.seconds_left(order, datetime.now(UTC)),
         mine=order.user_id == me.user.id,
         card_form=settings.card_form,
         publishable_key=settings.stripe_publishable_key,

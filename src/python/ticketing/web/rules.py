@@ -84,12 +84,12 @@ def max_price(face_value: Decimal, cap: Decimal) -> Decimal:
     return (face_value * cap).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
-def seconds_left(order: Order, now: datetime | None = None) -> int:
+def seconds_left(order: Order, now: datetime) -> int:
     """Whole seconds until the reservation ends (0 once over or no longer open)."""
     if order.status != "created":
         return 0
     expires = order.expires_at if order.expires_at.tzinfo else order.expires_at.replace(tzinfo=UTC)
-    return max(0, int((expires - (now or datetime.now(UTC))).total_seconds()))
+    return max(0, int((expires - now).total_seconds()))
 
 
 def field_errors(problem: dict[str, Any]) -> dict[str, str]:

@@ -12,7 +12,15 @@ from litestar.response import Redirect, Template
 from ticketing.shared.responses import ended_session_cookie, session_cookie
 from ticketing.web import rules
 from ticketing.web.api import Api, ApiError, SignedIn
-from ticketing.web.pages import ApiClient, Form, SessionToken, Settings, Visitor, page
+from ticketing.web.pages import (
+    ApiClient,
+    Form,
+    SessionToken,
+    Settings,
+    Visitor,
+    page,
+    submit,
+)
 from ticketing.web.settings import WebSettings
 
 
@@ -21,12 +29,19 @@ class AccountForm(msgspec.Struct):
     password: str = ""
 
 
+class CodeForm(msgspec.Struct):
+    code: str = ""
+
+
 def session_redirect(session: SignedIn, settings: Settings) -> Redirect:
-    """Home with the new session's cookie; or, with no session yet, on to verify the address."""
+    """Home with the new session's cookie; or, with no session yet, on to verify the address;
+    or, for a session that waits for its second factor, on to the code."""
     if session.token is None:  # verify first (or sign in, if a dependency failed meanwhile)
         return Redirect("/verify", query_params={"email": session.email}, status_code=303)
     cookie = session_cookie(session.token, settings.secure_cookies)
-    return Redirect("/", cookies=[cookie], status_code=303)
+    return Redirect(
+        "/signin/code" if session.needs_code else "/", cookies=[cookie], status_code=303
+    )
 
 
 async def account_form(
@@ -66,6 +81,26 @@ class SignInPages(Controller):
         settings: WebSettings,
     ) -> Response[Any]:
         return await account_form(api, settings, action_of(request), data)
+
+    @get("/signin/code")
+    async def code_form(self) -> Template:
+        return page("sign_in_code.html", None, errors={})
+
+    @post("/signin/code")
+    async def code(
+        self,
+        data: Annotated[CodeForm, Form],
+        api: ApiClient,
+        token: SessionToken,
+        settings: WebSettings,
+    ) -> Response[Any]:
+        """The second step of signing in: the code completes the session the password
+        opened (its cookie); without that session (401), the first step again."""
+        path = "/api/users/signin/code"
+        session, errors = await submit(api, "POST", path, token, {"code": data.code}, SignedIn)
+        if session is None:
+            return page("sign_in_code.html", None, 400, errors=errors)
+        return session_redirect(session, settings)
 
     @post("/signout")
     async def signout(self, api: ApiClient, token: SessionToken) -> Redirect:

@@ -28,6 +28,7 @@ from ticketing.testing.kratos_standin import KratosStandIn
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new secret phrase"
 ADA = "ada@example.com"
+KEY = "ory_pat_accounts_contract"
 
 
 @dataclass
@@ -61,8 +62,9 @@ async def service_of(
             fields = {**isolated, "smtp_port": catcher.port, "code_interval_seconds": 0, **more}
             expire = _expire_stored_codes
             if request.param != "embedded":
-                kratos = await KratosStandIn(smtp=("127.0.0.1", catcher.port)).start()
-                keto = await KetoStandIn().start()
+                # Each wants an API key, as Ory Network does: the adapters must send it.
+                kratos = await KratosStandIn(smtp=("127.0.0.1", catcher.port), api_key=KEY).start()
+                keto = await KetoStandIn(api_key=KEY).start()
                 stack.push_async_callback(kratos.stop)
                 stack.push_async_callback(keto.stop)
                 fields |= {
@@ -70,6 +72,8 @@ async def service_of(
                     "kratos_admin_url": kratos.url,
                     "keto_read_url": keto.url,
                     "keto_write_url": keto.url,
+                    "ory_kratos_api_key": KEY,
+                    "ory_keto_api_key": KEY,
                 }
 
                 async def expire_kratos() -> None:

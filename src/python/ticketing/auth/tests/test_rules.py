@@ -1,31 +1,34 @@
 """The account rules as plain functions: no server starts here."""
 
+from datetime import UTC, datetime, timedelta
+
+import pyotp
 import pytest
 
-from ticketing.auth import domain, passwords
+from ticketing.auth import factors, passwords, rules
 from ticketing.shared.errors import InvalidInput
 
 
 def test_failed_sign_ins_are_free_then_lock_out_longer_each_time() -> None:
-    free = domain.FREE_ATTEMPTS["account"]
-    assert [domain.lockout_seconds(n, free) for n in range(free + 1)] == [0] * (free + 1)
-    assert [domain.lockout_seconds(free + n, free) for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
-    assert domain.lockout_seconds(free + 500, free) == domain.LOCKOUT_CAP_SECONDS
+    free = rules.FREE_ATTEMPTS["account"]
+    assert [rules.lockout_seconds(n, free) for n in range(free + 1)] == [0] * (free + 1)
+    assert [rules.lockout_seconds(free + n, free) for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert rules.lockout_seconds(free + 500, free) == rules.LOCKOUT_CAP_SECONDS
 
 
 def test_an_address_gets_more_free_attempts_than_an_account() -> None:
-    assert domain.FREE_ATTEMPTS["address"] > domain.FREE_ATTEMPTS["account"]
+    assert rules.FREE_ATTEMPTS["address"] > rules.FREE_ATTEMPTS["account"]
 
 
 @pytest.mark.parametrize("email", ["Ada@Example.com ", "ada@example.com"])
 def test_emails_are_normalised(email: str) -> None:
-    assert domain.checked_email(email) == "ada@example.com"
+    assert rules.checked_email(email) == "ada@example.com"
 
 
 @pytest.mark.parametrize("email", ["ada", "ada@example", "a b@example.com", "x" * 250 + "@ex.com"])
 def test_bad_emails_are_refused_naming_the_field(email: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        domain.checked_email(email)
+        rules.checked_email(email)
     assert raised.value.extra["field"] == "email"
 
 
@@ -62,3 +65,35 @@ def test_a_good_password_passes() -> None:
 def test_the_stated_rules_name_every_limit() -> None:
     assert f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters" in passwords.RULES
     assert "common" in passwords.RULES
+
+
+def test_a_totp_code_is_right_for_its_step_and_one_either_side() -> None:
+    secret = factors.new_secret()
+    totp = pyotp.TOTP(secret)
+    now = datetime(2026, 12, 8, 1, 0, 15, tzinfo=UTC)
+    step = int(totp.timecode(now))
+    for drift in (-1, 0, 1):
+        code = totp.at(now + timedelta(seconds=30 * drift))
+        assert factors.totp_step(secret, code, now) == step + drift
+    assert factors.totp_step(secret, totp.at(now + timedelta(minutes=2)), now) is None
+    assert factors.totp_step(secret, " " + totp.at(now) + " ", now) == step  # as pasted
+    for wrong in ("", "12345", "abcdef", "1234567"):
+        assert factors.totp_step(secret, wrong, now) is None
+
+
+def test_backup_codes_are_ten_distinct_and_typed_loosely() -> None:
+    codes = factors.new_backup_codes()
+    assert len(set(codes)) == factors.BACKUP_CODES == 10
+    assert all(len(c) == 8 and c.isalnum() and c == c.lower() for c in codes)
+    assert factors.normal_backup_code(" AB12-cd34 ") == "ab12cd34"
+    assert not any(factors.is_totp_code(c) for c in codes)  # eight characters, never six
+
+
+def test_the_enrolment_uri_names_the_issuer_and_the_account() -> None:
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    shown = factors.enrolment(secret, "ada@example.com")
+    assert shown.uri == (
+        f"otpauth://totp/Ticketing:ada%40example.com?secret={secret}&issuer=Ticketing"
+    )
+    assert shown.qr_svg.startswith("<svg")
+    assert "Authenticator app QR code" in shown.qr_svg

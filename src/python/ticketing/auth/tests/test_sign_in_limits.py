@@ -8,7 +8,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from ticketing.auth import domain
+from ticketing.auth import rules
 from ticketing.auth.app import create_app
 from ticketing.auth.settings import AuthSettings
 from ticketing.shared import identity
@@ -38,7 +38,7 @@ async def test_an_account_is_locked_out_after_repeated_failures(
 ) -> None:
     await sign_up(client, "ada@example.com")
     await sign_up(client, "bob@example.com")
-    for _ in range(domain.FREE_ATTEMPTS["account"]):
+    for _ in range(rules.FREE_ATTEMPTS["account"]):
         assert (await sign_in(client, "ada@example.com", "wrong guess")).status_code == 401
     assert (await sign_in(client, "ada@example.com", "wrong guess")).status_code == 401
     locked = await sign_in(client, "ada@example.com", PASSWORD)  # even the right password
@@ -53,7 +53,7 @@ async def test_one_address_guessing_many_accounts_is_locked_out(
     client: httpx.AsyncClient,
 ) -> None:
     await sign_up(client, "ada@example.com")
-    for i in range(domain.FREE_ATTEMPTS["address"] + 1):
+    for i in range(rules.FREE_ATTEMPTS["address"] + 1):
         response = await sign_in(client, f"guess{i}@example.com", "wrong guess")
         assert response.status_code == 401, (i, response.text)
     assert (await sign_in(client, "ada@example.com", PASSWORD)).status_code == 429
@@ -62,7 +62,7 @@ async def test_one_address_guessing_many_accounts_is_locked_out(
 async def test_success_starts_the_account_count_again(client: httpx.AsyncClient) -> None:
     await sign_up(client, "ada@example.com")
     for _ in range(2):
-        for _ in range(domain.FREE_ATTEMPTS["account"]):
+        for _ in range(rules.FREE_ATTEMPTS["account"]):
             assert (await sign_in(client, "ada@example.com", "wrong")).status_code == 401
         assert (await sign_in(client, "ada@example.com", PASSWORD)).status_code == 200
 

@@ -8,7 +8,7 @@ from typing import Any, cast
 import httpx
 import pytest
 
-from ticketing.auth import domain
+from ticketing.auth import use_cases
 from ticketing.auth.accounts import AccountsPort
 from ticketing.auth.app import create_app
 from ticketing.auth.models import User
@@ -38,7 +38,7 @@ async def test_an_outage_after_the_account_exists_is_not_a_5xx(
 ) -> None:
     platform, client = app
     down = cast(AccountsPort, MailServerDown())  # only `registered` is reached
-    principal, session = await domain.sign_up(
+    principal, session = await use_cases.sign_up(
         platform.identity, down, "ada@example.com", PASSWORD, verified_only=False
     )
     assert session is None  # created, and told so: no session yet, no error
@@ -60,7 +60,7 @@ async def test_a_failure_that_is_not_an_outage_still_fails(
             raise RuntimeError("a bug")
 
     with pytest.raises(RuntimeError, match="a bug"):
-        await domain.sign_up(
+        await use_cases.sign_up(
             platform.identity,
             cast(AccountsPort, Broken()),
             "bob@example.com",

@@ -2,6 +2,7 @@
 word list or a classifier (which may be down), admins' rulings. No server starts here."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -19,6 +20,12 @@ async def ctx() -> FakeContext:
     return FakeContext()
 
 
+def listed(ticket_id: str, version: int, title: str) -> events.TicketCreated:
+    return events.TicketCreated(
+        id=ticket_id, version=version, title=title, price=Decimal("10.00"), user_id="seller"
+    )
+
+
 async def approve(title: str) -> Screening:
     return Screening(CaseStatus.APPROVED, None, "wordlist")
 
@@ -29,24 +36,43 @@ async def unavailable(title: str) -> Screening:
 
 async def test_a_title_opens_one_case_and_queues_its_screening_once(ctx: FakeContext) -> None:
     jobs = FakeJobs()
-    await use_cases.open_case(ctx, jobs, "t1", 0, "Gig")
-    await use_cases.open_case(ctx, jobs, "t1", 0, "Gig")  # a redelivery
+    await use_cases.open_case(ctx, jobs, listed("t1", 0, "Gig"))
+    await use_cases.open_case(ctx, jobs, listed("t1", 0, "Gig"))  # a redelivery
     [case] = await ctx.store.find(Case)
     assert (case.ticket_id, case.ticket_version, case.status) == ("t1", 0, CaseStatus.PENDING)
     assert list(jobs.queued) == [f"screen-{case.id}"]
 
 
+async def test_an_edit_that_keeps_the_title_opens_no_case(ctx: FakeContext) -> None:
+    jobs = FakeJobs()
+
+    def edit(version: int, title_changed: bool) -> events.TicketUpdated:
+        return events.TicketUpdated(
+            id="t1",
+            version=version,
+            title="Gig",
+            price=Decimal("12.00"),
+            user_id="seller",
+            title_changed=title_changed,
+        )
+
+    await use_cases.open_case(ctx, jobs, edit(1, title_changed=False))
+    assert (await ctx.store.find(Case), jobs.queued) == ([], {})
+    await use_cases.open_case(ctx, jobs, edit(2, title_changed=True))
+    assert [c.ticket_version for c in await ctx.store.find(Case)] == [2]
+
+
 async def test_a_title_replaced_before_it_was_seen_is_not_screened(ctx: FakeContext) -> None:
     jobs = FakeJobs()
-    await use_cases.open_case(ctx, jobs, "t1", 3, "Newest title")
-    await use_cases.open_case(ctx, jobs, "t1", 1, "An old title")
+    await use_cases.open_case(ctx, jobs, listed("t1", 3, "Newest title"))
+    await use_cases.open_case(ctx, jobs, listed("t1", 1, "An old title"))
     assert [c.ticket_version for c in await ctx.store.find(Case)] == [3]
 
 
 async def test_screening_decides_the_case_and_announces_the_verdict_on_its_version(
     ctx: FakeContext,
 ) -> None:
-    await use_cases.open_case(ctx, FakeJobs(), "t1", 2, "Gig")
+    await use_cases.open_case(ctx, FakeJobs(), listed("t1", 2, "Gig"))
     [case] = await ctx.store.find(Case)
     await use_cases.screen(ctx, approve, case.id)
     await use_cases.screen(ctx, approve, case.id)  # a repeated job decides nothing more
@@ -62,7 +88,7 @@ async def test_screening_decides_the_case_and_announces_the_verdict_on_its_versi
 
 
 async def test_a_classifier_outage_leaves_the_case_pending_and_says_why(ctx: FakeContext) -> None:
-    await use_cases.open_case(ctx, FakeJobs(), "t1", 0, "Gig")
+    await use_cases.open_case(ctx, FakeJobs(), listed("t1", 0, "Gig"))
     [case] = await ctx.store.find(Case)
     with pytest.raises(ClassifierUnavailable):
         await use_cases.screen(ctx, unavailable, case.id)
@@ -73,7 +99,7 @@ async def test_a_classifier_outage_leaves_the_case_pending_and_says_why(ctx: Fak
 
 
 async def test_an_admin_rules_once_and_the_seller_reads_the_reason(ctx: FakeContext) -> None:
-    await use_cases.open_case(ctx, FakeJobs(), "t1", 0, "Gig")
+    await use_cases.open_case(ctx, FakeJobs(), listed("t1", 0, "Gig"))
     [case] = await ctx.store.find(Case)
     await use_cases.rule(ctx, case.id, "admin-1", approve=False, reason="not a real concert")
     [rejected] = ctx.store.published(events.TicketRejected)
@@ -84,7 +110,7 @@ async def test_an_admin_rules_once_and_the_seller_reads_the_reason(ctx: FakeCont
 
 async def test_the_queue_lists_open_cases_oldest_first(ctx: FakeContext) -> None:
     for ticket in ("t1", "t2", "t3"):
-        await use_cases.open_case(ctx, FakeJobs(), ticket, 0, ticket)
+        await use_cases.open_case(ctx, FakeJobs(), listed(ticket, 0, ticket))
         ctx.clock.move(timedelta(seconds=1))
     [first, *_] = await ctx.store.find(Case, ticket_id="t1")
     await use_cases.rule(ctx, first.id, "admin", approve=True, reason=None)

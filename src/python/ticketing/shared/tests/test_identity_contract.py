@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from ory_kratos_client.exceptions import ApiException as KratosError
 from pymongo import AsyncMongoClient
 
 from ticketing.shared.identity import (
@@ -17,7 +18,7 @@ from ticketing.shared.identity import (
     InvalidCredentials,
     RegistrationRejected,
 )
-from ticketing.shared.ory import KratosIdentity
+from ticketing.shared.ory import KratosIdentity, call
 from ticketing.testing import ory_servers
 
 PASSWORD = "correct horse battery staple"
@@ -35,7 +36,7 @@ async def identity(
         await client.close()
         return
     async with ory_servers.kratos() as (public, admin):
-        yield KratosIdentity(public, admin)
+        yield KratosIdentity(public, admin, ory_servers.API_KEY)
 
 
 async def test_register_then_sign_in_and_the_session_names_the_user(identity: IdentityPort) -> None:
@@ -118,3 +119,17 @@ async def test_kratos_browser_cookie_is_accepted_too() -> None:
         registered = (await kratos.register("ada@example.com", PASSWORD)).principal
         session = await kratos.login("ada@example.com", PASSWORD)
         assert await kratos.authenticate(Credentials(kratos_cookie=session.token)) == registered
+
+
+async def test_kratos_admin_calls_carry_the_api_key() -> None:
+    """Ory Network wants the project's API key on Kratos' admin API, as the stand-in does (a
+    self-hosted Kratos in a container takes no key)."""
+    async with ory_servers.kratos() as (public, admin):
+        keyed = KratosIdentity(public, admin, ory_servers.API_KEY)
+        registered = (await keyed.register("ada@example.com", PASSWORD)).principal
+        assert (await call(keyed.admin.get_identity, id=registered.id)).id == registered.id
+        if ory_servers.KIND == "standin":
+            unkeyed = KratosIdentity(public, admin)
+            with pytest.raises(KratosError) as refused:
+                await call(unkeyed.admin.get_identity, id=registered.id)
+            assert refused.value.status == 401

@@ -63,3 +63,29 @@ def test_a_name_set_explicitly_wins_over_the_derived_one(tmp_path: Path) -> None
     names = local_names(tmp_path, {"EVENT_EXCHANGE": "mine"})
     assert names["EVENT_EXCHANGE"] == "mine"
     assert names["MONGODB_DATABASE_PREFIX"] != "mine"
+
+
+@pytest.mark.parametrize(
+    ("unkeyed", "url"),
+    [
+        ("ORY_KRATOS_API_KEY", "KRATOS_ADMIN_URL"),
+        ("ORY_KETO_API_KEY", "KETO_WRITE_URL"),
+    ],
+)
+def test_production_refuses_ory_network_without_its_api_key(
+    monkeypatch: pytest.MonkeyPatch, unkeyed: str, url: str
+) -> None:
+    network = "https://quirky-name-1a2b.projects.oryapis.com"
+    for name in ("KRATOS_PUBLIC_URL", "KRATOS_ADMIN_URL", "KETO_READ_URL", "KETO_WRITE_URL"):
+        monkeypatch.setenv(name, network if name == url else f"http://{name.lower()}:4433")
+    monkeypatch.setenv("MONGODB_URL", "mongodb://db:27017")
+    for key in ("ORY_KRATOS_API_KEY", "ORY_KETO_API_KEY"):
+        monkeypatch.setenv(key, "ory_pat_xyz")
+    assert load(ExampleSettings).uses_ory  # every key set: accepted
+    monkeypatch.delenv(unkeyed)
+    with pytest.raises(
+        ConfigurationError, match=f"Ory Network without its API key \\(set {unkeyed}\\)"
+    ):
+        load(ExampleSettings)
+    monkeypatch.setenv(url, "https://oryapis.example.com")  # not Ory Network: no key needed
+    assert load(ExampleSettings).uses_ory

@@ -116,7 +116,7 @@ async def test_only_the_holder_edits_and_a_new_title_is_screened_again(ctx: Fake
 async def test_an_edit_that_lost_a_race_is_a_conflict_to_reload(ctx: FakeContext) -> None:
     ticket = await list_ticket(ctx)
     ctx.store.race(lambda: use_cases.reserve(ctx, ordered(ticket, "o1")))  # while editing
-    with pytest.raises(Conflict, match="changed while you were editing"):
+    with pytest.raises(Conflict, match="changed; reload and retry"):
         await use_cases.update(ctx, "seller", ticket.id, Edit("Gig", "21"), CAP)
     now = await stored(ctx, ticket.id)
     assert (now.order_id, now.price) == ("o1", Decimal("20.00"))

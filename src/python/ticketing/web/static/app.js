@@ -1,4 +1,5 @@
-// Enhancements only: every page works without this file.
+// Enhancements, but for Stripe.js card entry (which needs JavaScript to make its token): every
+// other page works without this file.
 "use strict";
 
 // The reservation countdown. At zero the page asks the API for the order until it is no

@@ -1,17 +1,19 @@
-"""Account rules: what a valid email is, and the sign-up/in/out flows over the identity port
-(the embedded engine, or Ory Kratos). The password policy is passwords.py; codes and the
-self-service flows are codes.py and flows.py."""
+"""What the auth service does: sign-up, sign-in (with a second factor where one is enrolled)
+and sign-out over the identity port (the embedded engine, or Ory Kratos), deciding with
+``rules``. Codes and the self-service flows are codes.py and flows.py."""
 
 from __future__ import annotations
 
 import contextlib
-import re
 from typing import TYPE_CHECKING
 
 import structlog
 
+from ticketing.auth.codes import CodeRefused
+from ticketing.auth.factors import NoCodePending
 from ticketing.auth.models import User
 from ticketing.auth.passwords import checked_password
+from ticketing.auth.rules import WRONG_FACTOR_CODE, checked_email
 from ticketing.shared.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from ticketing.shared.faults import is_transient
 from ticketing.shared.identity import (
@@ -27,36 +29,10 @@ from ticketing.shared.persistence import DuplicateKeyError
 
 if TYPE_CHECKING:
     from ticketing.auth.accounts import AccountsPort
+    from ticketing.auth.factors import SecondFactorPort
     from ticketing.auth.throttle import SignInThrottle
 
 log = structlog.get_logger(__name__)
-
-EMAIL_MAX = 254
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def checked_email(email: str) -> str:
-    email = email.strip().lower()
-    if len(email) > EMAIL_MAX or not _EMAIL.match(email):
-        raise InvalidInput(
-            f"email must look like name@example.com, at most {EMAIL_MAX} characters", field="email"
-        )
-    return email
-
-
-# Failed sign-ins: a few are free, then each one locks the account (or the address) out for
-# twice as long as the last, up to a cap. An address gets more free attempts than an account:
-# a venue or an office signs many people in from one address.
-FREE_ATTEMPTS = {"account": 5, "address": 50}
-FAILURE_WINDOW_SECONDS = 15 * 60
-LOCKOUT_CAP_SECONDS = 15 * 60
-
-
-def lockout_seconds(failures: int, free: int) -> int:
-    """How long to refuse sign-ins after ``failures`` failures in the window (0: not at all)."""
-    if failures <= free:
-        return 0
-    return min(LOCKOUT_CAP_SECONDS, 2 ** min(failures - free - 1, 20))
 
 
 async def remember(principal: Principal) -> None:
@@ -99,14 +75,17 @@ async def sign_up(
 async def sign_in(
     identity: IdentityPort,
     accounts: AccountsPort,
+    factors: SecondFactorPort,
     throttle: SignInThrottle,
     email: str,
     password: str,
     address: str,
     verified_only: bool,
-) -> Session:
-    """The same answer, after the same work, for an unknown address as for a wrong password.
-    With ``verified_only``, an unverified address is refused (after the right password only)."""
+) -> tuple[Session, bool]:
+    """The session, and whether it waits for a second-factor code (``complete_sign_in``).
+    The same answer, after the same work, for an unknown address as for a wrong password.
+    With ``verified_only``, an unverified address is refused (after the right password only,
+    and after the code where one is needed)."""
     email = email.strip().lower()
     await throttle.check(email, address)
     try:
@@ -114,16 +93,52 @@ async def sign_in(
     except InvalidCredentials:
         await throttle.failed(email, address)
         raise Unauthenticated("wrong email or password") from None
-    await throttle.succeeded(email, address)
     await remember(session.principal)  # a sign-up interrupted by an outage is completed here
-    if verified_only and not (await accounts.profile(session.token)).email_verified:
-        await identity.logout(session.token)
+    if await factors.needs_code(session):
+        await throttle.awaiting_code(session.token, email)  # the count goes on until the code
+        return session, True
+    await throttle.succeeded(email, address)
+    await _admitted(identity, accounts, session.token, verified_only)
+    return session, False
+
+
+async def complete_sign_in(
+    identity: IdentityPort,
+    accounts: AccountsPort,
+    factors: SecondFactorPort,
+    throttle: SignInThrottle,
+    token: str | None,
+    code: str,
+    address: str,
+    verified_only: bool,
+) -> str:
+    """The session ``token`` opened by a password becomes a full one with a TOTP or backup
+    code; its token. A wrong code counts as a failed sign-in of the account."""
+    if not token:
+        raise Unauthenticated("Sign in with your password first.")
+    held = token
+    try:
+        held = await throttle.code(held, address, lambda: factors.complete_sign_in(held, code))
+    except CodeRefused:
+        raise Forbidden(WRONG_FACTOR_CODE, field="code") from None
+    except InvalidCredentials:
+        raise Unauthenticated("Sign in with your password first: the session has ended.") from None
+    except NoCodePending:
+        raise Conflict("this session needs no code: it is signed in already") from None
+    await _admitted(identity, accounts, held, verified_only)
+    return held
+
+
+async def _admitted(
+    identity: IdentityPort, accounts: AccountsPort, token: str, verified_only: bool
+) -> None:
+    if verified_only and not (await accounts.profile(token)).email_verified:
+        await identity.logout(token)
         raise Forbidden(
             "verify your email address first: enter the code we sent, or ask for a new one",
             field="email",
             rule="verified-email",
         )
-    return session
 
 
 async def groups(permissions: PermissionPort, user_id: str) -> set[str]:
