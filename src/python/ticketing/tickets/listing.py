@@ -27,7 +27,8 @@ from ticketing.tickets.models import Ticket
 
 SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit
 
-# Stored documents as the driver returns them: Beanie's encoding (``_id``, Decimal128 prices).
+# What a ticket's page shows, as stored (Beanie's encoding: ``_id``; prices are Decimal128,
+# read back as Decimals by ``_decimals``).
 READ_FIELDS = [
     "title",
     "price",
@@ -36,7 +37,6 @@ READ_FIELDS = [
     "status",
     "status_reason",
     "version",
-    "created_at",
     "event_starts_at",
     "venue",
     "face_value",
