@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,7 @@ class Edge:
     settings: EdgeSettings = field(default_factory=EdgeSettings)
     routes: Mapping[str, str] = field(default_factory=lambda: dict(ROUTES))
     process: subprocess.Popen[bytes] | None = None
+    cache_dir: Path | None = None
 
     @property
     def url(self) -> str:
@@ -44,13 +47,19 @@ class Edge:
     def start(self, attempts: int = 3) -> Edge:
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.run_dir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
+        # Started as root, nginx's workers run as nobody, and the run folder may sit in one
+        # they cannot enter (pytest's are 0700): the cache gets a folder of its own in /tmp,
+        # which nginx hands to its workers.
+        self.cache_dir = Path(tempfile.mkdtemp(prefix="ticketing-edge-cache-"))
         addresses = {name: url.split("://", 1)[1] for name, url in self.upstreams.items()}
         chosen = self.port
         for _ in range(attempts):
             self.port = chosen or free_port()
             config = self.run_dir / "nginx.conf"
             listen = f"{self.host}:{self.port}"
-            config.write_text(render(addresses, self.settings, listen, self.run_dir, self.routes))
+            config.write_text(
+                render(addresses, self.settings, listen, self.run_dir, self.routes, self.cache_dir)
+            )
             with open(self.run_dir / "nginx.out", "ab") as out:
                 self.process = subprocess.Popen(
                     [str(_executable(nginx_binary())), "-p", str(self.run_dir), "-c", str(config)],
@@ -76,3 +85,5 @@ class Edge:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        if self.cache_dir is not None:
+            shutil.rmtree(self.cache_dir, ignore_errors=True)

@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ticketing.shared.identity import SESSION_COOKIE
+
 # Path prefix -> the service that serves it: the API under /api, the web front end at "/".
 ROUTES: dict[str, str] = {
     "/": "web",
@@ -28,6 +30,20 @@ ROUTES: dict[str, str] = {
 RATE_LIMITED = ("/api/users", "/signin", "/signup")
 # Responses that may carry a session token are never stored by a cache.
 NO_STORE = ("/api/users",)
+# Anonymous public reads, cached at the edge (location match -> the prefix that routes it):
+# the list and one ticket's page. A response is served only within the wall-clock second it
+# was fetched in (the second is part of the cache key), so what a visitor sees is never more
+# than 1 s older than the database; a request that carries a session (cookie, bearer token or
+# X-Session-Token) is never answered from the cache, nor is its answer stored.
+PUBLIC_READS = {
+    "= /api/tickets": "/api/tickets",
+    '~ "^/api/tickets/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"': (
+        "/api/tickets"
+    ),
+}
+# While one request fills an entry, the others for it wait this long for it (nginx checks
+# again only after the wait), then go to the service themselves.
+CACHE_LOCK_WAIT = "50ms"
 # Every service's own endpoints, never for callers from outside.
 INTERNAL = r"^/(healthz|readyz|metrics|asyncapi\.json|schema)(/|$)"
 
@@ -76,9 +92,11 @@ PROBLEMS = {
 }
 
 
-def _headers(no_store: bool = False, retry_after: bool = False) -> str:
+def _headers(no_store: bool = False, retry_after: bool = False, cached: bool = False) -> str:
     """Response headers of every location (nginx does not inherit add_header into a location
     that has its own, so each location gets the whole set)."""
+    # A cached answer differs by session: a shared cache further on must not mix them either.
+    vary = '"Origin, Authorization, Cookie, X-Session-Token"' if cached else "Origin"
     lines = [
         "add_header X-Request-ID $edge_request_id always;",
         "add_header X-Content-Type-Options nosniff always;",
@@ -88,8 +106,10 @@ def _headers(no_store: bool = False, retry_after: bool = False) -> str:
         "add_header Access-Control-Allow-Credentials $cors_credentials always;",
         "add_header Access-Control-Allow-Methods $cors_methods always;",
         "add_header Access-Control-Allow-Headers $cors_headers always;",
-        "add_header Vary Origin always;",
+        f"add_header Vary {vary} always;",
     ]
+    if cached:  # HIT, MISS, BYPASS (a session), EXPIRED...: for debugging
+        lines.append("add_header X-Cache-Status $upstream_cache_status always;")
     if no_store:
         lines += ["proxy_hide_header Cache-Control;", 'add_header Cache-Control "no-store" always;']
     if retry_after:
@@ -118,14 +138,25 @@ def _problem_locations() -> str:
 _REFUSE = f'if ($request_uri ~* "{_REFUSED_PATH}") {{ return 400; }}'
 
 
+_CACHE = f"""proxy_cache public_reads;
+      proxy_cache_key "$scheme$host$request_uri $edge_second";
+      proxy_cache_valid 200 1s;
+      proxy_cache_lock on;
+      proxy_cache_lock_timeout {CACHE_LOCK_WAIT};
+      proxy_cache_bypass $edge_session;
+      proxy_no_cache $edge_session;"""
+
+
 def _proxy(match: str, upstream: str, settings: EdgeSettings, limited: bool, path: str) -> str:
     limit = f"limit_req zone=auth burst={settings.auth_burst} nodelay;" if limited else ""
+    cached = match in PUBLIC_READS
     return (
         f"    location {match} {{\n"
         f"      {limit}\n"
         f"      {_REFUSE}\n"
         f"      if ($cors_preflight) {{ return 204; }}\n"
-        f"      {_headers(no_store=path in NO_STORE)}\n"
+        f"      {_headers(no_store=path in NO_STORE, cached=cached)}\n"
+        f"      {_CACHE if cached else ''}\n"
         f"      proxy_pass http://{upstream};\n"
         f"    }}"
     )
@@ -144,6 +175,8 @@ def _route_locations(routes: Mapping[str, str], settings: EdgeSettings) -> str:
         else:  # the exact prefix and everything under it, but not "/api/usersXYZ"
             blocks.append(_proxy(f"= {prefix}", upstream, settings, limited, prefix))
             blocks.append(_proxy(f"{prefix}/", upstream, settings, limited, prefix))
+            reads = [match for match, routed in PUBLIC_READS.items() if routed == prefix]
+            blocks += [_proxy(m, upstream, settings, limited, prefix) for m in reads if "~" in m]
     if "/" not in routes:
         blocks.append(f"    location / {{\n      {_REFUSE}\n      return 404;\n    }}")
     return "\n".join(blocks)
@@ -155,8 +188,11 @@ def render(
     listen: str,
     run_dir: Path,
     routes: Mapping[str, str] = ROUTES,
+    cache_dir: Path | None = None,
 ) -> str:
-    """nginx.conf for ``routes`` (prefix -> service), ``upstreams`` (service -> host:port)."""
+    """nginx.conf for ``routes`` (prefix -> service), ``upstreams`` (service -> host:port);
+    the public reads' cache in ``cache_dir`` (default: ``run_dir``/cache), a folder nginx's
+    workers can reach."""
     origins = "\n".join(f'    "{origin}" $http_origin;' for origin in settings.origins)
     upstream_blocks = "\n".join(
         f"  upstream {name} {{\n    server {address};\n    keepalive 32;\n"
@@ -221,6 +257,15 @@ http {{
   map $cors_preflight $cors_headers {{
     1 "Content-Type, Authorization, X-Session-Token, X-Request-ID";
     default "";
+  }}
+
+  # The public reads' cache (PUBLIC_READS): keyed by the second, so entries live one second.
+  proxy_cache_path {cache_dir or run_dir / "cache"} levels=1:2 keys_zone=public_reads:10m
+    max_size=64m inactive=10s use_temp_path=off;
+  map $msec $edge_second {{ "~^(?<second>[0-9]+)[.]" $second; }}
+  map "$http_authorization$http_x_session_token$cookie_{SESSION_COOKIE}" $edge_session {{
+    "" 0;
+    default 1;
   }}
 
   limit_req_zone $binary_remote_addr zone=auth:10m rate={settings.auth_rate_per_second}r/s;

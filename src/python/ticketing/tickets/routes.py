@@ -7,13 +7,14 @@ from decimal import Decimal
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from ticketing.shared.events import TicketStatus
 from ticketing.shared.guards import signed_in
 from ticketing.shared.identity import Principal
+from ticketing.shared.page_etags import IfNoneMatch, conditional
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
 from ticketing.shared.requests import Limit, Offset
@@ -160,18 +161,21 @@ class TicketsController(Controller):
         limit: Limit = 20,
         cursor: Annotated[str | None, QueryParameter(pattern=listing.CURSOR_PATTERN)] = None,
         offset: Offset = 0,
-    ) -> TicketPage:
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[TicketPage]:
         """Tickets for sale (approved, not reserved, the event to come; every ticket with
         ``for_sale=false``) whose title contains ``title`` (any case), whose price is within
         ``min_price``..``max_price`` and whose event starts within ``starts_after``..
         ``starts_before``; newest first unless ``sort`` says otherwise (``soonest``: by the
         event's date). ``next`` is the ``cursor`` of the following page (null on the last):
-        pages stay the same while tickets are added."""
+        pages stay the same while tickets are added. Its ``ETag`` names the page's tickets and
+        versions: ``If-None-Match`` with it answers 304 while the page is the same."""
         low, high = (Decimal(bound) if bound else None for bound in (min_price, max_price))
         criteria = listing.Search(title, low, high, starts_after, starts_before, for_sale)
         now = platform.clock.now()
         page = await listing.search(criteria, now, sort, limit, cursor, offset)
-        return TicketPage([TicketOut.of(t) for t in page.results], page.next)
+        body = TicketPage(msgspec.convert(page.results, list[TicketOut]), page.next)
+        return conditional(body, page.etag, if_none_match)
 
     @get("/rules", sync_to_thread=False)
     def listing_rules(self, settings: NamedDependency[TicketsSettings]) -> ListingRules:
