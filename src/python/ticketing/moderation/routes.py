@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 from litestar import Controller, get, post
@@ -22,6 +22,7 @@ from ticketing.shared.responses import View
 
 
 class Rejection(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"reason": "The title names no event."}
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
@@ -43,7 +44,7 @@ class ModerationsController(Controller):
     tags = ["moderation"]
     guards = [member_of(ADMIN_GROUP)]  # every handler: the admin group only
 
-    @get("/", responses=problems(403))
+    @get("/", operation_id="listModerationCases", responses=problems(403))
     async def search(
         self,
         platform: NamedDependency[Platform],
@@ -55,11 +56,16 @@ class ModerationsController(Controller):
         found = await use_cases.search(platform, status, limit, offset)
         return [CaseOut.of(case) for case in found]
 
-    @get("/{case_id:str}", responses=problems(403, 404))
+    @get("/{case_id:str}", operation_id="getModerationCase", responses=problems(403, 404))
     async def read(self, case_id: FromPath[str], platform: NamedDependency[Platform]) -> CaseOut:
         return CaseOut.of(await use_cases.get(platform, case_id))
 
-    @post("/{case_id:str}/approve", status_code=200, responses=problems(403, 404, 409))
+    @post(
+        "/{case_id:str}/approve",
+        operation_id="approveModerationCase",
+        status_code=200,
+        responses=problems(403, 404, 409),
+    )
     async def approve(
         self,
         case_id: FromPath[str],
@@ -70,7 +76,12 @@ class ModerationsController(Controller):
         case = await use_cases.rule(platform, case_id, user.id, approve=True, reason=None)
         return CaseOut.of(case)
 
-    @post("/{case_id:str}/reject", status_code=200, responses=problems(403, 404, 409))
+    @post(
+        "/{case_id:str}/reject",
+        operation_id="rejectModerationCase",
+        status_code=200,
+        responses=problems(403, 404, 409),
+    )
     async def reject(
         self,
         case_id: FromPath[str],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import ClassVar
 
 import msgspec
 from litestar import Controller, delete, get, post
@@ -21,6 +22,7 @@ from ticketing.shared.responses import View
 
 
 class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"ticket_id": "6a1f0c2e-8d6b-4c61-9a5e-3b2f4d8e9c10"}
     ticket_id: str
 
 
@@ -45,7 +47,7 @@ class OrdersController(Controller):
     tags = ["orders"]
     guards = [signed_in]
 
-    @post("/", responses=problems(403, 404, 409))
+    @post("/", operation_id="placeOrder", responses=problems(403, 404, 409))
     async def place(
         self,
         data: JSONBody[OrderIn],
@@ -58,14 +60,14 @@ class OrdersController(Controller):
         window = timedelta(seconds=settings.order_expiration_seconds)
         return OrderOut.of(await use_cases.place(platform, user.id, data.ticket_id, window))
 
-    @get("/")
+    @get("/", operation_id="listOrders")
     async def mine(
         self, user: NamedDependency[Principal], platform: NamedDependency[Platform]
     ) -> list[OrderOut]:
         """The caller's orders, oldest first."""
         return [OrderOut.of(order) for order in await use_cases.of_user(platform, user.id)]
 
-    @get("/{order_id:str}", responses=problems(403, 404))
+    @get("/{order_id:str}", operation_id="getOrder", responses=problems(403, 404))
     async def read(
         self,
         order_id: FromPath[str],
@@ -75,7 +77,7 @@ class OrdersController(Controller):
         """For its buyer and its seller."""
         return OrderOut.of(await use_cases.get(platform, user.id, order_id, "view"))
 
-    @delete("/{order_id:str}", responses=problems(403, 404, 409))
+    @delete("/{order_id:str}", operation_id="cancelOrder", responses=problems(403, 404, 409))
     async def cancel(
         self,
         order_id: FromPath[str],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 from litestar import Controller, get, post
@@ -21,6 +21,7 @@ from ticketing.shared.responses import View
 
 
 class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"order_id": "0b7e4c55-2f3a-4d1e-8c9b-6a5d4e3f2a1b", "token": "tok_visa"}
     order_id: Annotated[str, msgspec.Meta(min_length=1)]
     token: Annotated[str, msgspec.Meta(min_length=1, description="a Stripe card token")]
 
@@ -46,7 +47,7 @@ class PaymentsController(Controller):
     tags = ["payments"]
     guards = [signed_in]
 
-    @post("/", responses=problems(402, 403, 404, 409, 502))
+    @post("/", operation_id="pay", responses=problems(402, 403, 404, 409, 502))
     async def pay(
         self,
         data: JSONBody[PaymentIn],
@@ -60,7 +61,7 @@ class PaymentsController(Controller):
         payment = await use_cases.pay(platform, charges, user.id, data.order_id, data.token)
         return PaymentOut.of(payment)
 
-    @get("/{payment_id:str}", responses=problems(403, 404))
+    @get("/{payment_id:str}", operation_id="getPayment", responses=problems(403, 404))
     async def read(
         self,
         payment_id: FromPath[str],

@@ -22,10 +22,10 @@ from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, S
 from ticketing.shared import asyncapi, metrics
 from ticketing.shared.guards import maybe_user, user
 from ticketing.shared.observe import observed
+from ticketing.shared.openapi import document
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import (
     StrictStructSchemaPlugin,
-    document,
     internal_error,
     problem,
     problem_details,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from ticketing.shared.errors import InvalidInput
 from ticketing.shared.events import TicketStatus
 from ticketing.shared.guards import signed_in
 from ticketing.shared.identity import Principal
@@ -59,6 +60,13 @@ Venue = Annotated[str, msgspec.Meta(max_length=rules.VENUE_MAX)]
 
 
 class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {
+        "title": "Nina Simone tribute, Paradiso",
+        "price": "42.50",
+        "face_value": "40.00",
+        "event_starts_at": "2030-06-05T20:00:00+02:00",
+        "venue": "Paradiso, Amsterdam",
+    }
     title: Title
     price: Price
     face_value: FaceValue
@@ -70,6 +78,7 @@ class TicketEdit(msgspec.Struct, forbid_unknown_fields=True):
     """A listing's new title and price; the face value, event and venue only if given (and
     only until the ticket is first sold)."""
 
+    EXAMPLE: ClassVar = {"title": "Nina Simone tribute, Paradiso (row 3)", "price": "45.00"}
     title: Title
     price: Price
     face_value: FaceValue | None = None
@@ -78,6 +87,7 @@ class TicketEdit(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ResaleIn(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"price": "44.00"}
     price: Price
 
 
@@ -115,9 +125,19 @@ class CodeOut(msgspec.Struct):
 BOUND = "^[0-9]{1,7}(\\.[0-9]{1,2})?$"
 BOUND_RULE = "a decimal string, e.g. 20 or 12.50"
 Bound = Annotated[str | None, QueryParameter(pattern=BOUND, description=BOUND_RULE)]
+WHEN_RULE = "a time with its time zone, e.g. 2027-06-05T18:00Z"
+# A string, parsed here: a query's datetime would also take a number ("0.0") as a timestamp.
 When = Annotated[
-    datetime | None, QueryParameter(description="a time with its time zone, e.g. 2027-06-05T18:00Z")
+    str | None, QueryParameter(description=WHEN_RULE, schema_extra={"format": "date-time"})
 ]
+_Zoned = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+def _time(value: str | None, name: str) -> datetime | None:
+    try:
+        return None if value is None else msgspec.convert(value, _Zoned)
+    except msgspec.ValidationError:
+        raise InvalidInput(f"{name} must be {WHEN_RULE}", field=name) from None
 
 
 class TicketPage(msgspec.Struct):
@@ -129,7 +149,7 @@ class TicketsController(Controller):
     path = "/api/tickets"
     tags = ["tickets"]
 
-    @post("/", guards=[signed_in], responses=problems(403))
+    @post("/", operation_id="createTicket", guards=[signed_in], responses=problems(403))
     async def create(
         self,
         data: JSONBody[TicketIn],
@@ -145,7 +165,7 @@ class TicketsController(Controller):
         ticket = await use_cases.create(platform, user.id, given, settings.ticket_price_cap)
         return TicketOut.of(ticket)
 
-    @get("/")
+    @get("/", operation_id="listTickets")
     async def search(
         self,
         platform: NamedDependency[Platform],
@@ -167,30 +187,36 @@ class TicketsController(Controller):
         event's date). ``next`` is the ``cursor`` of the following page (null on the last):
         pages stay the same while tickets are added."""
         low, high = (Decimal(bound) if bound else None for bound in (min_price, max_price))
-        criteria = listing.Search(title, low, high, starts_after, starts_before, for_sale)
+        after, before = _time(starts_after, "starts_after"), _time(starts_before, "starts_before")
+        criteria = listing.Search(title, low, high, after, before, for_sale)
         now = platform.clock.now()
         page = await listing.search(criteria, now, sort, limit, cursor, offset)
         return TicketPage([TicketOut.of(t) for t in page.results], page.next)
 
-    @get("/rules", sync_to_thread=False)
+    @get("/rules", operation_id="getListingRules", sync_to_thread=False)
     def listing_rules(self, settings: NamedDependency[TicketsSettings]) -> ListingRules:
         """The price rules of a listing: at least the minimum, at most the face value times the
         cap."""
         cap = settings.ticket_price_cap
         return ListingRules(price_cap=cap, price_min=rules.PRICE_MIN, price_max=rules.PRICE_MAX)
 
-    @get("/mine", guards=[signed_in])
+    @get("/mine", operation_id="listMyTickets", guards=[signed_in])
     async def mine(
         self, user: NamedDependency[Principal], platform: NamedDependency[Platform]
     ) -> list[TicketOut]:
         """The tickets you hold (bought, or listed by you and not sold), soonest event first."""
         return [TicketOut.of(ticket) for ticket in await use_cases.mine(platform, user.id)]
 
-    @get("/{ticket_id:str}", responses=problems(404))
+    @get("/{ticket_id:str}", operation_id="getTicket", responses=problems(404))
     async def read(self, ticket_id: FromPath[str]) -> TicketOut:
         return TicketOut.of(await listing.read(ticket_id))
 
-    @put("/{ticket_id:str}", guards=[signed_in], responses=problems(403, 404, 409))
+    @put(
+        "/{ticket_id:str}",
+        operation_id="updateTicket",
+        guards=[signed_in],
+        responses=problems(403, 404, 409),
+    )
     async def update(
         self,
         ticket_id: FromPath[str],
@@ -207,6 +233,7 @@ class TicketsController(Controller):
 
     @post(
         "/{ticket_id:str}/resale",
+        operation_id="resellTicket",
         status_code=200,
         guards=[signed_in],
         responses=problems(403, 404, 409),
@@ -223,7 +250,12 @@ class TicketsController(Controller):
         cap = settings.ticket_price_cap
         return TicketOut.of(await use_cases.resell(platform, user.id, ticket_id, data.price, cap))
 
-    @get("/{ticket_id:str}/code", guards=[signed_in], responses=problems(403, 404, 409))
+    @get(
+        "/{ticket_id:str}/code",
+        operation_id="getTicketCode",
+        guards=[signed_in],
+        responses=problems(403, 404, 409),
+    )
     async def code(
         self,
         ticket_id: FromPath[str],
