@@ -19,7 +19,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 
-from ticketing.shared import asyncapi, metrics
+from ticketing.shared import asyncapi, metrics, money
 from ticketing.shared.guards import maybe_user, user
 from ticketing.shared.observe import observed
 from ticketing.shared.openapi import document
@@ -122,6 +122,9 @@ def service_app(
             *platform.telemetry.http_plugins(),
         ],
         exception_handlers={Exception: internal_error},
+        # Money as people send it, never through a binary float (shared/money.py).
+        request_class=money.ExactRequest,
+        type_decoders=money.TYPE_DECODERS,
         middleware=[observed(platform.metrics), _allow_middleware],
         before_request=check_request,
         lifespan=[lifespan],

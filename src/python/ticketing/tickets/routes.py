@@ -11,10 +11,12 @@ from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from ticketing.shared import money
 from ticketing.shared.errors import InvalidInput
 from ticketing.shared.events import TicketStatus
 from ticketing.shared.guards import signed_in
 from ticketing.shared.identity import Principal
+from ticketing.shared.money import Money
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
 from ticketing.shared.requests import Limit, Offset
@@ -37,21 +39,12 @@ Title = Annotated[
 CAPPED = (
     f"at most the face value times the price cap (TICKET_PRICE_CAP, {rules.DEFAULT_CAP} by default)"
 )
-Price = Annotated[
-    str,
-    msgspec.Meta(
-        description=f"{rules.PRICE_RULE}; {CAPPED}, else 400 with `rule`: price-cap and"
-        " `max_price`",
-        extra_json_schema={"examples": ["42.50"], "extra": {"pattern": rules.PRICE_PATTERN}},
-    ),
-]
-FaceValue = Annotated[
-    str,
-    msgspec.Meta(
-        description=f"the price printed on the ticket: {rules.PRICE_RULE}",
-        extra_json_schema={"examples": ["40.00"], "extra": {"pattern": rules.PRICE_PATTERN}},
-    ),
-]
+_BOUNDS = (rules.PRICE_PATTERN, rules.PRICE_MIN, rules.PRICE_MAX)
+PRICE = f"{rules.PRICE_RULE}; {CAPPED}, else 400 with `rule`: price-cap and `max_price`"
+Price = Annotated[Money, money.schema(PRICE, *_BOUNDS, ["42.50"])]
+FACE_VALUE = f"the price printed on the ticket: {rules.PRICE_RULE}"
+FaceValue = Annotated[Money, money.schema(FACE_VALUE, *_BOUNDS, ["40.00"])]
+NewFaceValue = Annotated[Money | None, money.schema(FACE_VALUE, *_BOUNDS, ["40.00"], nullable=True)]
 StartsAt = Annotated[
     datetime,
     msgspec.Meta(tz=True, description="when the event starts, with its time zone; in the future"),
@@ -81,7 +74,7 @@ class TicketEdit(msgspec.Struct, forbid_unknown_fields=True):
     EXAMPLE: ClassVar = {"title": "Nina Simone tribute, Paradiso (row 3)", "price": "45.00"}
     title: Title
     price: Price
-    face_value: FaceValue | None = None
+    face_value: NewFaceValue = None
     event_starts_at: StartsAt | None = None
     venue: Venue | None = None
 
@@ -149,7 +142,12 @@ class TicketsController(Controller):
     path = "/api/tickets"
     tags = ["tickets"]
 
-    @post("/", operation_id="createTicket", guards=[signed_in], responses=problems(403))
+    @post(
+        "/",
+        operation_id="createTicket",
+        guards=[signed_in],
+        responses=problems(403),
+    )
     async def create(
         self,
         data: JSONBody[TicketIn],

@@ -52,7 +52,9 @@ async def update(
     return ticket
 
 
-async def resell(ctx: Context, user_id: str, ticket_id: str, price: str, cap: Decimal) -> Ticket:
+async def resell(
+    ctx: Context, user_id: str, ticket_id: str, price: Decimal, cap: Decimal
+) -> Ticket:
     """Its holder lists a ticket they bought again."""
     ticket = await held(ctx, user_id, ticket_id)
     rules.resold(ticket, user_id, price, cap, ctx.clock.now())
