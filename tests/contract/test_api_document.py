@@ -120,3 +120,15 @@ def test_every_reference_resolves(document: dict[str, Any]) -> None:
     text = json.dumps(document)
     for name in set(re.findall(r'"#/components/schemas/([^"]+)"', text)):
         assert name in document["components"]["schemas"], name
+
+
+def test_the_posts_that_create_things_take_an_idempotency_key(document: dict[str, Any]) -> None:
+    keyed = {
+        label
+        for label, operation in operations(document)
+        if any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
+    }
+    assert keyed >= {"POST /api/tickets", "POST /api/orders", "POST /api/payments"}
+    for label in keyed:
+        operation = dict(operations(document))[label]
+        assert {"409", "422"} <= set(operation["responses"]), label

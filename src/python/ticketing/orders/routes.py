@@ -15,6 +15,7 @@ from ticketing.orders import use_cases
 from ticketing.orders.settings import OrdersSettings
 from ticketing.shared.events import OrderStatus
 from ticketing.shared.guards import signed_in
+from ticketing.shared.idempotency import IDEMPOTENT
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
@@ -47,7 +48,7 @@ class OrdersController(Controller):
     tags = ["orders"]
     guards = [signed_in]
 
-    @post("/", operation_id="placeOrder", responses=problems(403, 404, 409))
+    @post("/", operation_id="placeOrder", opt=IDEMPOTENT, responses=problems(403, 404, 409))
     async def place(
         self,
         data: JSONBody[OrderIn],

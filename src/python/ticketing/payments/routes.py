@@ -14,6 +14,7 @@ from ticketing.payments import use_cases
 from ticketing.payments.charges import Charges
 from ticketing.payments.models import PaymentStatus
 from ticketing.shared.guards import signed_in
+from ticketing.shared.idempotency import IDEMPOTENT
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
@@ -47,7 +48,7 @@ class PaymentsController(Controller):
     tags = ["payments"]
     guards = [signed_in]
 
-    @post("/", operation_id="pay", responses=problems(402, 403, 404, 409, 502))
+    @post("/", operation_id="pay", opt=IDEMPOTENT, responses=problems(402, 403, 404, 409, 502))
     async def pay(
         self,
         data: JSONBody[PaymentIn],

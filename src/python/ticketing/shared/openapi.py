@@ -1,7 +1,8 @@
 """What every service's OpenAPI document says beyond what Litestar derives from the handlers:
 the problems each operation can answer (one ``Problem`` component), how a caller
-authenticates (the security schemes, and which operations need them), and an example of
-each request body (the request Struct's ``EXAMPLE``). The public document merges these
+authenticates (the security schemes, and which operations need them), the idempotency key of
+the operations that take one, and an example of each request body (the request Struct's
+``EXAMPLE``). The public document merges these
 documents (scripts/api_document.py)."""
 
 from __future__ import annotations
@@ -9,13 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Litestar
+from litestar.enums import ParamType
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.spec import Components, Operation, SecurityRequirement, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    Operation,
+    Parameter,
+    Schema,
+    SecurityRequirement,
+    SecurityScheme,
+)
+from litestar.openapi.spec.enums import OpenAPIType
 from litestar.routes import HTTPRoute
 
+from ticketing.shared import idempotency
 from ticketing.shared.guards import member_of, signed_in
 from ticketing.shared.identity import SESSION_COOKIE
-from ticketing.shared.problems import PROBLEM_SCHEMA, declare
+from ticketing.shared.problems import PROBLEM_SCHEMA, declare, problem_answer
 
 # The session token that signing up or in answers, sent any of these ways.
 SECURITY_SCHEMES = {
@@ -62,6 +73,25 @@ def _example(handler: HTTPRouteHandler) -> Any:
     return getattr(data.annotation, "EXAMPLE", None) if data else None
 
 
+def idempotent(operation: Operation) -> None:
+    """The ``Idempotency-Key`` header and the answers it brings (shared/idempotency.py)."""
+    key = Parameter(
+        name=idempotency.HEADER,
+        param_in=ParamType.HEADER,
+        required=False,
+        description="Makes a retry safe: the same key with the same body from the same caller"
+        " answers the first response again (with `Idempotent-Replayed: true`) without a second"
+        " effect; with another body, 422; while the first is still running, 409 with"
+        " Retry-After. Kept 24 hours per caller.",
+        schema=Schema(type=OpenAPIType.STRING, pattern=idempotency.KEY_PATTERN),
+    )
+    operation.parameters = [*(operation.parameters or []), key]
+    responses = operation.responses or {}
+    for status in (409, 422):
+        responses[str(status)] = problem_answer(status)
+    operation.responses = dict(sorted(responses.items()))
+
+
 def describe(operation: Operation, method: str, handler: HTTPRouteHandler) -> None:
     """One operation: its problems, its security and its request body's example."""
     needed, forbidden = _needs_session(handler)
@@ -70,6 +100,8 @@ def describe(operation: Operation, method: str, handler: HTTPRouteHandler) -> No
         operation.security = SIGNED_IN
     elif _session_optional(handler):
         operation.security = [{}, *SIGNED_IN]
+    if handler.opt.get("idempotent"):
+        idempotent(operation)
     example = _example(handler)
     if example is not None and operation.request_body is not None:
         for media in operation.request_body.content.values():  # type: ignore[union-attr]

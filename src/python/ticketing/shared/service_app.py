@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from litestar import Litestar, MediaType, Response, get
@@ -19,7 +20,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 
-from ticketing.shared import asyncapi, metrics, money
+from ticketing.shared import asyncapi, idempotency, metrics, money
 from ticketing.shared.guards import maybe_user, user
 from ticketing.shared.observe import observed
 from ticketing.shared.openapi import document
@@ -93,6 +94,8 @@ def service_app(
     def asyncapi_json() -> dict[str, Any]:
         return asyncapi.document(platform.service, settings.event_exchange, settings.rabbitmq_url)
 
+    platform.on_start(partial(idempotency.init, platform))
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> Any:
         await platform.start()
@@ -125,7 +128,7 @@ def service_app(
         # Money as people send it, never through a binary float (shared/money.py).
         request_class=money.ExactRequest,
         type_decoders=money.TYPE_DECODERS,
-        middleware=[observed(platform.metrics), _allow_middleware],
+        middleware=[observed(platform.metrics), _allow_middleware, idempotency.middleware],
         before_request=check_request,
         lifespan=[lifespan],
         # For guards, tests and tools; handlers take the dependencies.

@@ -7,6 +7,7 @@ import asyncio
 import re
 from datetime import timedelta
 from typing import Any
+from uuid import uuid4
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.python import asgi
 
+from ticketing.shared.idempotency import HEADER as IDEMPOTENCY_KEY
 from ticketing.shared.identity import EmbeddedIdentity
 from ticketing.shared.permissions import ADMIN_GROUP, EmbeddedPermissions, RelationTuple
 
@@ -85,6 +87,9 @@ def check_every_operation(
             @given(case=operation.as_strategy(generation_mode=mode))
             def check(case: Any) -> None:
                 # Run below, within this iteration: it sees this operation's exclusions.
+                if mode == GenerationMode.POSITIVE and IDEMPOTENCY_KEY in (case.headers or {}):  # noqa: B023
+                    # A key generated twice would (rightly) answer 422 for another body.
+                    case.headers[IDEMPOTENCY_KEY] = uuid4().hex
                 case.call_and_validate(headers=headers, excluded_checks=excluded)  # noqa: B023
 
             try:

@@ -15,6 +15,7 @@ from ticketing.shared import money
 from ticketing.shared.errors import InvalidInput
 from ticketing.shared.events import TicketStatus
 from ticketing.shared.guards import signed_in
+from ticketing.shared.idempotency import IDEMPOTENT
 from ticketing.shared.identity import Principal
 from ticketing.shared.money import Money
 from ticketing.shared.platform import Platform
@@ -145,6 +146,7 @@ class TicketsController(Controller):
     @post(
         "/",
         operation_id="createTicket",
+        opt=IDEMPOTENT,
         guards=[signed_in],
         responses=problems(403),
     )
