@@ -1,21 +1,26 @@
 """The public API document: the five API services' own OpenAPI documents merged into one
-(OpenAPI 3.1), written to DOCUMENT, which the web front end serves at /api/openapi.json and
-the Python client (clients/python) is generated from. Never edit the file by hand:
+(OpenAPI 3.1), written to DOCUMENT, which the web front end serves at /api/openapi.json, and
+the typed Python client generated from it (openapi-python-client) into CLIENT. Never edit
+either by hand:
 
-    ./pants run scripts:api_document            # write it
-    ./pants run scripts:api_document -- --check # exit 1 if the committed file is stale
+    ./pants run scripts:api_document            # write both
+    ./pants run scripts:api_document -- --check # exit 1 if either committed copy is stale
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
+from openapi_python_client import generate
+from openapi_python_client.config import Config, ConfigFile, MetaType
 
 from ticketing.auth.app import create_app as auth_app
 from ticketing.auth.settings import AuthSettings
@@ -30,6 +35,13 @@ from ticketing.tickets.app import create_app as tickets_app
 from ticketing.tickets.settings import TicketsSettings
 
 DOCUMENT = Path("src/python/ticketing/web/reference/openapi.json")
+CLIENT = Path("clients/python/ticketing_client")
+# No post hooks: the generator's default runs `ruff --fix` over its output.
+GENERATOR = ConfigFile(
+    project_name_override="ticketing-client",
+    package_name_override="ticketing_client",
+    post_hooks=[],
+)
 # The services are built as in the dev profile: the document does not depend on settings.
 DEV: dict[str, Any] = {"ticketing_profile": "dev"}
 SERVICES: dict[str, Callable[[], Litestar]] = {
@@ -100,19 +112,43 @@ def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def generate_client(document: Path, output: Path) -> None:
+    """The typed client package of ``document``, written to ``output`` (replaced)."""
+    config = Config.from_sources(GENERATOR, MetaType.NONE, document, "utf-8", True, output)
+    errors = generate(config=config)
+    if errors:
+        raise SystemExit("\n".join(f"{error.header}: {error.detail}" for error in errors))
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """The files that differ between two trees (empty: the same), ignoring caches."""
+    compared = filecmp.dircmp(left, right, ignore=["__pycache__"])
+    found = [*compared.left_only, *compared.right_only, *compared.diff_files]
+    for name in compared.common_dirs:
+        found += [f"{name}/{path}" for path in differences(left / name, right / name)]
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if the file is stale")
-    parser.add_argument("--output", type=Path, default=DOCUMENT)
+    parser.add_argument("--check", action="store_true", help="fail if a committed copy is stale")
     args = parser.parse_args()
     text = render(build())
-    if args.check:
-        if not args.output.exists() or args.output.read_text() != text:
-            sys.exit(f"{args.output} is stale: run ./pants run scripts:api_document")
+    if not args.check:
+        DOCUMENT.parent.mkdir(parents=True, exist_ok=True)
+        DOCUMENT.write_text(text)
+        generate_client(DOCUMENT, CLIENT)
+        print(f"wrote {DOCUMENT} and {CLIENT}")
         return
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    print(f"wrote {args.output}")
+    if not DOCUMENT.exists() or DOCUMENT.read_text() != text:
+        sys.exit(f"{DOCUMENT} is stale: run ./pants run scripts:api_document")
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / CLIENT.name
+        generate_client(DOCUMENT, fresh)
+        if stale := differences(CLIENT, fresh):
+            sys.exit(
+                f"{CLIENT} is stale ({', '.join(stale)}): run ./pants run scripts:api_document"
+            )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import api_document
@@ -15,6 +16,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+import ticketing_client
 from ticketing.web.reference import DOCUMENT
 
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
@@ -132,3 +134,12 @@ def test_the_posts_that_create_things_take_an_idempotency_key(document: dict[str
     for label in keyed:
         operation = dict(operations(document))[label]
         assert {"409", "422"} <= set(operation["responses"]), label
+
+
+def test_the_python_client_is_generated_from_the_current_document(tmp_path: Path) -> None:
+    committed = Path(ticketing_client.__file__).parent
+    fresh = tmp_path / committed.name
+    api_document.generate_client(DOCUMENT, fresh)
+    assert (
+        api_document.differences(committed, fresh) == []
+    ), "clients/python is stale: run ./pants run scripts:api_document"
