@@ -143,3 +143,14 @@ def test_the_python_client_is_generated_from_the_current_document(tmp_path: Path
     assert (
         api_document.differences(committed, fresh) == []
     ), "clients/python is stale: run ./pants run scripts:api_document"
+
+
+def test_single_resource_reads_are_conditional(document: dict[str, Any]) -> None:
+    reads = {"getTicket", "getOrder", "getPayment", "getModerationCase"}
+    for _, operation in operations(document):
+        if operation["operationId"] in reads:
+            reads.remove(operation["operationId"])
+            assert "304" in operation["responses"]
+            names = [p["name"] for p in operation.get("parameters", [])]
+            assert "If-None-Match" in names
+    assert reads == set()

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Annotated, ClassVar
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from ticketing.moderation import use_cases
 from ticketing.moderation.models import CaseStatus
+from ticketing.shared.conditional import NOT_MODIFIED, IfNoneMatch, tagged
 from ticketing.shared.guards import member_of
 from ticketing.shared.identity import Principal
 from ticketing.shared.permissions import ADMIN_GROUP
@@ -56,9 +57,19 @@ class ModerationsController(Controller):
         found = await use_cases.search(platform, status, limit, offset)
         return [CaseOut.of(case) for case in found]
 
-    @get("/{case_id:str}", operation_id="getModerationCase", responses=problems(403, 404))
-    async def read(self, case_id: FromPath[str], platform: NamedDependency[Platform]) -> CaseOut:
-        return CaseOut.of(await use_cases.get(platform, case_id))
+    @get(
+        "/{case_id:str}",
+        operation_id="getModerationCase",
+        responses={**problems(403, 404), **NOT_MODIFIED},
+    )
+    async def read(
+        self,
+        case_id: FromPath[str],
+        platform: NamedDependency[Platform],
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[CaseOut | None]:
+        case = await use_cases.get(platform, case_id)
+        return tagged(CaseOut.of(case), case.version, if_none_match)
 
     @post(
         "/{case_id:str}/approve",

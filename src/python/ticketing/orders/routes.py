@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import ClassVar
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from ticketing.orders import use_cases
 from ticketing.orders.settings import OrdersSettings
+from ticketing.shared.conditional import NOT_MODIFIED, IfNoneMatch, tagged
 from ticketing.shared.events import OrderStatus
 from ticketing.shared.guards import signed_in
 from ticketing.shared.idempotency import IDEMPOTENT
@@ -68,15 +69,21 @@ class OrdersController(Controller):
         """The caller's orders, oldest first."""
         return [OrderOut.of(order) for order in await use_cases.of_user(platform, user.id)]
 
-    @get("/{order_id:str}", operation_id="getOrder", responses=problems(403, 404))
+    @get(
+        "/{order_id:str}",
+        operation_id="getOrder",
+        responses={**problems(403, 404), **NOT_MODIFIED},
+    )
     async def read(
         self,
         order_id: FromPath[str],
         user: NamedDependency[Principal],
         platform: NamedDependency[Platform],
-    ) -> OrderOut:
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[OrderOut | None]:
         """For its buyer and its seller."""
-        return OrderOut.of(await use_cases.get(platform, user.id, order_id, "view"))
+        order = OrderOut.of(await use_cases.get(platform, user.id, order_id, "view"))
+        return tagged(order, order.version, if_none_match)
 
     @delete("/{order_id:str}", operation_id="cancelOrder", responses=problems(403, 404, 409))
     async def cancel(

@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Annotated, ClassVar
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from ticketing.payments import use_cases
 from ticketing.payments.charges import Charges
 from ticketing.payments.models import PaymentStatus
+from ticketing.shared.conditional import NOT_MODIFIED, IfNoneMatch, tagged
 from ticketing.shared.guards import signed_in
 from ticketing.shared.idempotency import IDEMPOTENT
 from ticketing.shared.identity import Principal
@@ -62,12 +63,18 @@ class PaymentsController(Controller):
         payment = await use_cases.pay(platform, charges, user.id, data.order_id, data.token)
         return PaymentOut.of(payment)
 
-    @get("/{payment_id:str}", operation_id="getPayment", responses=problems(403, 404))
+    @get(
+        "/{payment_id:str}",
+        operation_id="getPayment",
+        responses={**problems(403, 404), **NOT_MODIFIED},
+    )
     async def read(
         self,
         payment_id: FromPath[str],
         user: NamedDependency[Principal],
         platform: NamedDependency[Platform],
-    ) -> PaymentOut:
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[PaymentOut | None]:
         """For the payer and the seller."""
-        return PaymentOut.of(await use_cases.get(platform, user.id, payment_id))
+        payment = await use_cases.get(platform, user.id, payment_id)
+        return tagged(PaymentOut.of(payment), payment.version, if_none_match)

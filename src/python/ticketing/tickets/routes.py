@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Annotated, ClassVar
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from ticketing.shared import money
+from ticketing.shared.conditional import NOT_MODIFIED, IfNoneMatch, tagged
 from ticketing.shared.errors import InvalidInput
 from ticketing.shared.events import TicketStatus
 from ticketing.shared.guards import signed_in
@@ -207,9 +208,16 @@ class TicketsController(Controller):
         """The tickets you hold (bought, or listed by you and not sold), soonest event first."""
         return [TicketOut.of(ticket) for ticket in await use_cases.mine(platform, user.id)]
 
-    @get("/{ticket_id:str}", operation_id="getTicket", responses=problems(404))
-    async def read(self, ticket_id: FromPath[str]) -> TicketOut:
-        return TicketOut.of(await listing.read(ticket_id))
+    @get(
+        "/{ticket_id:str}",
+        operation_id="getTicket",
+        responses={**problems(404), **NOT_MODIFIED},
+    )
+    async def read(
+        self, ticket_id: FromPath[str], if_none_match: IfNoneMatch = None
+    ) -> Response[TicketOut | None]:
+        ticket = TicketOut.of(await listing.read(ticket_id))
+        return tagged(ticket, ticket.version, if_none_match)
 
     @put(
         "/{ticket_id:str}",

@@ -10,15 +10,22 @@ from ... import errors
 
 from ...models.payment_out import PaymentOut
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     payment_id: str,
+    *,
+    if_none_match: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -30,17 +37,35 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PaymentOut | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None | PaymentOut | Problem | None:
     if response.status_code == 200:
-        response_200 = PaymentOut.from_dict(response.json())
+        def _parse_response_200(data: object) -> None | PaymentOut:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = PaymentOut.from_dict(data)
 
 
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PaymentOut, data)
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -83,7 +108,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PaymentOut | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | None | PaymentOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,24 +121,28 @@ def sync_detailed(
     payment_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Response[PaymentOut | Problem]:
+) -> Response[Any | None | PaymentOut | Problem]:
     """ Read
 
     Args:
         payment_id (str):
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PaymentOut | Problem]
+        Response[Any | None | PaymentOut | Problem]
      """
 
 
     kwargs = _get_kwargs(
         payment_id=payment_id,
+if_none_match=if_none_match,
 
     )
 
@@ -127,25 +156,29 @@ def sync(
     payment_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> PaymentOut | Problem | None:
+) -> Any | None | PaymentOut | Problem | None:
     """ Read
 
     Args:
         payment_id (str):
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PaymentOut | Problem
+        Any | None | PaymentOut | Problem
      """
 
 
     return sync_detailed(
         payment_id=payment_id,
 client=client,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -153,24 +186,28 @@ async def asyncio_detailed(
     payment_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Response[PaymentOut | Problem]:
+) -> Response[Any | None | PaymentOut | Problem]:
     """ Read
 
     Args:
         payment_id (str):
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PaymentOut | Problem]
+        Response[Any | None | PaymentOut | Problem]
      """
 
 
     kwargs = _get_kwargs(
         payment_id=payment_id,
+if_none_match=if_none_match,
 
     )
 
@@ -184,24 +221,28 @@ async def asyncio(
     payment_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> PaymentOut | Problem | None:
+) -> Any | None | PaymentOut | Problem | None:
     """ Read
 
     Args:
         payment_id (str):
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PaymentOut | Problem
+        Any | None | PaymentOut | Problem
      """
 
 
     return (await asyncio_detailed(
         payment_id=payment_id,
 client=client,
+if_none_match=if_none_match,
 
     )).parsed

@@ -10,15 +10,22 @@ from ... import errors
 
 from ...models.problem import Problem
 from ...models.ticket_out import TicketOut
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     ticket_id: str,
+    *,
+    if_none_match: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -30,17 +37,35 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TicketOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None | TicketOut | Problem | None:
     if response.status_code == 200:
-        response_200 = TicketOut.from_dict(response.json())
+        def _parse_response_200(data: object) -> None | TicketOut:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = TicketOut.from_dict(data)
 
 
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketOut, data)
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -69,7 +94,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | TicketOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | None | TicketOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,24 +107,28 @@ def sync_detailed(
     ticket_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Response[Problem | TicketOut]:
+) -> Response[Any | None | TicketOut | Problem]:
     """ Read
 
     Args:
         ticket_id (str):
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | TicketOut]
+        Response[Any | None | TicketOut | Problem]
      """
 
 
     kwargs = _get_kwargs(
         ticket_id=ticket_id,
+if_none_match=if_none_match,
 
     )
 
@@ -113,25 +142,29 @@ def sync(
     ticket_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Problem | TicketOut | None:
+) -> Any | None | TicketOut | Problem | None:
     """ Read
 
     Args:
         ticket_id (str):
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | TicketOut
+        Any | None | TicketOut | Problem
      """
 
 
     return sync_detailed(
         ticket_id=ticket_id,
 client=client,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -139,24 +172,28 @@ async def asyncio_detailed(
     ticket_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Response[Problem | TicketOut]:
+) -> Response[Any | None | TicketOut | Problem]:
     """ Read
 
     Args:
         ticket_id (str):
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | TicketOut]
+        Response[Any | None | TicketOut | Problem]
      """
 
 
     kwargs = _get_kwargs(
         ticket_id=ticket_id,
+if_none_match=if_none_match,
 
     )
 
@@ -170,24 +207,28 @@ async def asyncio(
     ticket_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Problem | TicketOut | None:
+) -> Any | None | TicketOut | Problem | None:
     """ Read
 
     Args:
         ticket_id (str):
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | TicketOut
+        Any | None | TicketOut | Problem
      """
 
 
     return (await asyncio_detailed(
         ticket_id=ticket_id,
 client=client,
+if_none_match=if_none_match,
 
     )).parsed
