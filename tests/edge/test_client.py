@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import httpx
+
 from ticketing.stack.story import TEST_CARD, account, until
 from ticketing_client import AuthenticatedClient, Client
 from ticketing_client.api.orders import get_order, place_order
@@ -26,13 +28,15 @@ from ticketing_client.models import (
     TicketPage,
 )
 
+TIMEOUT = httpx.Timeout(30)
+
 
 def signed_up(edge: str, role: str) -> AuthenticatedClient:
     body = NewAccount.from_dict(account(role, uuid4().hex[:8]))
     answer = sign_up.sync(client=Client(base_url=edge), body=body)
     assert isinstance(answer, SignedIn), answer
     assert answer.token
-    return AuthenticatedClient(base_url=edge, token=answer.token, timeout=30)
+    return AuthenticatedClient(base_url=edge, token=answer.token, timeout=TIMEOUT)
 
 
 def test_the_generated_client_walks_the_story_with_bearer_tokens(edge: str) -> None:
@@ -53,7 +57,7 @@ def test_the_generated_client_walks_the_story_with_bearer_tokens(edge: str) -> N
     assert isinstance(ticket, TicketOut), ticket
     assert ticket.price == "42.50"
     # A stranger's client finds it once moderation has approved it.
-    anonymous = Client(base_url=edge, timeout=30)
+    anonymous = Client(base_url=edge, timeout=TIMEOUT)
 
     def found() -> TicketOut | None:
         page = list_tickets.sync(client=anonymous, title=title)
