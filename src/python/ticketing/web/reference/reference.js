@@ -3,5 +3,6 @@ window.ui = SwaggerUIBundle({
   url: "/api/openapi.json",
   dom_id: "#reference",
   deepLinking: true,
+  displayOperationId: true,
   presets: [SwaggerUIBundle.presets.apis],
 });
