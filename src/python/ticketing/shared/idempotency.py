@@ -15,7 +15,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+from litestar import Litestar
 from litestar.datastructures import Headers
+from litestar.routes import HTTPRoute
 from litestar.types import (
     ASGIApp,
     HTTPReceiveMessage,
@@ -45,6 +47,16 @@ COLLECTION = "idempotency_keys"
 
 def _keys(platform: Platform) -> AsyncCollection[dict[str, Any]]:
     return platform.db.client[platform.db.name][COLLECTION]
+
+
+def used_by(app: Litestar) -> bool:
+    """Whether any of the app's handlers takes a key (a service without one keeps no keys)."""
+    return any(
+        handler.opt.get("idempotent")
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+    )
 
 
 async def init(platform: Platform) -> None:

@@ -94,8 +94,6 @@ def service_app(
     def asyncapi_json() -> dict[str, Any]:
         return asyncapi.document(platform.service, settings.event_exchange, settings.rabbitmq_url)
 
-    platform.on_start(partial(idempotency.init, platform))
-
     @asynccontextmanager
     async def lifespan(_: Litestar) -> Any:
         await platform.start()
@@ -142,4 +140,6 @@ def service_app(
         debug=False,
     )
     document(app)
+    if idempotency.used_by(app):
+        platform.on_start(partial(idempotency.init, platform))
     return app
