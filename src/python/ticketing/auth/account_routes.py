@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, delete, get, post, put
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from ticketing.auth import flows, passwords
 from ticketing.auth.accounts import AccountsPort, Profile, SessionInfo
+from ticketing.auth.routes import Email, Password
 from ticketing.shared.errors import NotFound
 from ticketing.shared.guards import credentials, signed_in
 from ticketing.shared.identity import Principal
@@ -22,14 +23,19 @@ Name = Annotated[str, msgspec.Meta(max_length=100)]
 
 
 class ProfileIn(msgspec.Struct, forbid_unknown_fields=True):
-    email: str
+    EXAMPLE: ClassVar = {"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace"}
+    email: Email
     first_name: Name = ""
     last_name: Name = ""
 
 
 class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {
+        "current_password": "correct horse battery",
+        "new_password": "a new horse battery",
+    }
     current_password: str
-    new_password: str
+    new_password: Password
 
 
 def session_token(request: Request[Any, Any, Any]) -> str:
@@ -48,7 +54,7 @@ class AccountController(Controller):
     guards = [signed_in]  # every handler: the account's own user only
     dependencies = {"token": Provide(session_token, sync_to_thread=False)}
 
-    @get("/")
+    @get("/", operation_id="getProfile")
     async def profile(
         self,
         token: Token,
@@ -57,7 +63,7 @@ class AccountController(Controller):
         """The signed-in user's email (and whether it is verified) and name."""
         return await flows.profile_of(accounts, token)
 
-    @put("/", responses=problems(403, 409))
+    @put("/", operation_id="updateProfile", responses=problems(403, 409))
     async def change_profile(
         self,
         data: JSONBody[ProfileIn],
@@ -71,7 +77,12 @@ class AccountController(Controller):
             accounts, token, data.email, data.first_name, data.last_name
         )
 
-    @post("/password", status_code=204, description=f"Password rules: {passwords.RULES}.")
+    @post(
+        "/password",
+        operation_id="changePassword",
+        status_code=204,
+        description=f"Password rules: {passwords.RULES}.",
+    )
     async def change_password(
         self,
         data: JSONBody[PasswordChange],
@@ -85,7 +96,7 @@ class AccountController(Controller):
             accounts, token, user.email, data.current_password, data.new_password
         )
 
-    @get("/sessions")
+    @get("/sessions", operation_id="listSessions")
     async def sessions(
         self,
         token: Token,
@@ -94,7 +105,12 @@ class AccountController(Controller):
         """The account's live sessions, the current one first."""
         return await accounts.sessions(token)
 
-    @delete("/sessions/{session_id:str}", status_code=204)
+    @delete(
+        "/sessions/{session_id:str}",
+        operation_id="endSession",
+        status_code=204,
+        responses=problems(404),
+    )
     async def end_session(
         self,
         session_id: FromPath[str],
@@ -105,12 +121,16 @@ class AccountController(Controller):
         if not await accounts.end_session(token, session_id):
             raise NotFound("you have no session with this id")
 
-    @delete("/sessions", status_code=204)
+    @delete(
+        "/sessions",
+        operation_id="endAllSessions",
+        status_code=204,
+        response_cookies=[ended_session_cookie()],
+    )
     async def end_sessions(
         self,
         token: Token,
         accounts: Accounts,
-    ) -> Response[None]:
+    ) -> None:
         """Sign out everywhere: every session of the account ends, this one included."""
         await accounts.end_sessions(token)
-        return Response(None, status_code=204, cookies=[ended_session_cookie()])

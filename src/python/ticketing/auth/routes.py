@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -20,6 +20,7 @@ from ticketing.auth.settings import AuthSettings
 from ticketing.auth.throttle import CodeLimits
 from ticketing.shared.guards import credentials, secret_header
 from ticketing.shared.identity import Principal
+from ticketing.shared.openapi import OPTIONAL_SESSION
 from ticketing.shared.permissions import ADMIN_GROUP, DOOR_GROUP
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
@@ -42,11 +43,13 @@ Email = Annotated[
 
 
 class NewAccount(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"email": "ada@example.com", "password": "correct horse battery"}
     email: Email
     password: Password
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"email": "ada@example.com", "password": "correct horse battery"}
     email: Annotated[str, msgspec.Meta(max_length=rules.EMAIL_MAX)]
     password: Annotated[str, msgspec.Meta(max_length=passwords.MAX_LENGTH)]
 
@@ -66,15 +69,22 @@ class SignedIn(msgspec.Struct):
 
 
 class Verification(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"email": "ada@example.com", "code": "123456"}
     email: Email
     code: Code | None = None  # absent: send a new code; present: confirm it
 
 
 class Recovery(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"email": "ada@example.com"}
     email: Email
 
 
 class NewPassword(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {
+        "email": "ada@example.com",
+        "code": "123456",
+        "password": "a new horse battery",
+    }
     email: Email
     code: Code
     password: Password
@@ -142,7 +152,12 @@ class UsersController(Controller):
     # Answers carry session tokens and who is signed in: no cache may keep them.
     cache_control = CacheControlHeader(no_store=True)
 
-    @post("/signup", description=f"Password rules: {passwords.RULES}.", responses=problems(409))
+    @post(
+        "/signup",
+        operation_id="signUp",
+        description=f"Password rules: {passwords.RULES}.",
+        responses=problems(409),
+    )
     async def sign_up(
         self,
         data: JSONBody[NewAccount],
@@ -161,7 +176,13 @@ class UsersController(Controller):
             return Response(body, status_code=201)
         return with_session(session.token, session.principal, settings, 201)
 
-    @post("/verification", status_code=200, description=f"{SENT} {CODES}", responses=CODE_ANSWERS)
+    @post(
+        "/verification",
+        operation_id="verifyEmail",
+        status_code=200,
+        description=f"{SENT} {CODES}",
+        responses=CODE_ANSWERS,
+    )
     async def verification(
         self,
         data: JSONBody[Verification],
@@ -175,7 +196,13 @@ class UsersController(Controller):
         await flows.verify(accounts, limits, data.email, data.code)
         return Response(Status("verified"))
 
-    @post("/recovery", status_code=202, description=SENT, responses=problems(429))
+    @post(
+        "/recovery",
+        operation_id="recoverAccount",
+        status_code=202,
+        description=SENT,
+        responses=problems(429),
+    )
     async def recovery(
         self,
         data: JSONBody[Recovery],
@@ -188,6 +215,7 @@ class UsersController(Controller):
 
     @post(
         "/recovery/confirm",
+        operation_id="confirmRecovery",
         status_code=200,
         description=f"{CODES} Password rules: {passwords.RULES}.",
         responses=problems(403, 429),
@@ -202,7 +230,7 @@ class UsersController(Controller):
         await flows.recover(accounts, limits, data.email, data.code, data.password)
         return Status("recovered")
 
-    @post("/signin", status_code=200, responses=problems(401, 403, 429))
+    @post("/signin", operation_id="signIn", status_code=200, responses=problems(401, 403, 429))
     async def sign_in(
         self,
         request: Request[Any, Any, Any],
@@ -223,7 +251,9 @@ class UsersController(Controller):
 
     @post(
         "/signout",
+        operation_id="signOut",
         status_code=204,
+        opt=OPTIONAL_SESSION,
         response_cookies=[ended_session_cookie()],
     )
     async def sign_out(
@@ -246,7 +276,7 @@ class UsersController(Controller):
         await use_cases.remember(platform.store, Principal(id=data.identity_id, email=data.email))
         return UserOut(id=data.identity_id, email=data.email)
 
-    @get("/currentuser")
+    @get("/currentuser", operation_id="currentUser")
     async def current_user(
         self, maybe_user: NamedDependency[Principal | None], platform: NamedDependency[Platform]
     ) -> CurrentUser:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from ticketing.moderation import use_cases
 from ticketing.moderation.models import CaseStatus
+from ticketing.shared.conditional import NOT_MODIFIED, IfNoneMatch, tagged
 from ticketing.shared.guards import member_of
 from ticketing.shared.identity import Principal
 from ticketing.shared.permissions import ADMIN_GROUP
@@ -22,6 +23,7 @@ from ticketing.shared.responses import View
 
 
 class Rejection(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"reason": "The title names no event."}
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
@@ -43,7 +45,7 @@ class ModerationsController(Controller):
     tags = ["moderation"]
     guards = [member_of(ADMIN_GROUP)]  # every handler: the admin group only
 
-    @get("/", responses=problems(403))
+    @get("/", operation_id="listModerationCases", responses=problems(403))
     async def search(
         self,
         platform: NamedDependency[Platform],
@@ -55,11 +57,26 @@ class ModerationsController(Controller):
         found = await use_cases.search(platform, status, limit, offset)
         return [CaseOut.of(case) for case in found]
 
-    @get("/{case_id:str}", responses=problems(403, 404))
-    async def read(self, case_id: FromPath[str], platform: NamedDependency[Platform]) -> CaseOut:
-        return CaseOut.of(await use_cases.get(platform, case_id))
+    @get(
+        "/{case_id:str}",
+        operation_id="getModerationCase",
+        responses={**problems(403, 404), **NOT_MODIFIED},
+    )
+    async def read(
+        self,
+        case_id: FromPath[str],
+        platform: NamedDependency[Platform],
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[CaseOut | None]:
+        case = await use_cases.get(platform, case_id)
+        return tagged(CaseOut.of(case), case.version, if_none_match)
 
-    @post("/{case_id:str}/approve", status_code=200, responses=problems(403, 404, 409))
+    @post(
+        "/{case_id:str}/approve",
+        operation_id="approveModerationCase",
+        status_code=200,
+        responses=problems(403, 404, 409),
+    )
     async def approve(
         self,
         case_id: FromPath[str],
@@ -70,7 +87,12 @@ class ModerationsController(Controller):
         case = await use_cases.rule(platform, case_id, user.id, approve=True, reason=None)
         return CaseOut.of(case)
 
-    @post("/{case_id:str}/reject", status_code=200, responses=problems(403, 404, 409))
+    @post(
+        "/{case_id:str}/reject",
+        operation_id="rejectModerationCase",
+        status_code=200,
+        responses=problems(403, 404, 409),
+    )
     async def reject(
         self,
         case_id: FromPath[str],

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from ticketing.orders import use_cases
 from ticketing.orders.settings import OrdersSettings
+from ticketing.shared.conditional import NOT_MODIFIED, IfNoneMatch, tagged
 from ticketing.shared.events import DisputeStatus, OrderStatus
 from ticketing.shared.guards import signed_in
+from ticketing.shared.idempotency import IDEMPOTENT
 from ticketing.shared.identity import Principal
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
@@ -22,6 +24,7 @@ from ticketing.shared.responses import View
 
 
 class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"ticket_id": "6a1f0c2e-8d6b-4c61-9a5e-3b2f4d8e9c10"}
     ticket_id: str
 
 
@@ -52,7 +55,7 @@ class OrdersController(Controller):
     tags = ["orders"]
     guards = [signed_in]
 
-    @post("/", responses=problems(403, 404, 409))
+    @post("/", operation_id="placeOrder", opt=IDEMPOTENT, responses=problems(403, 404, 409))
     async def place(
         self,
         data: JSONBody[OrderIn],
@@ -65,24 +68,30 @@ class OrdersController(Controller):
         window = timedelta(seconds=settings.order_expiration_seconds)
         return OrderOut.of(await use_cases.place(platform, user.id, data.ticket_id, window))
 
-    @get("/")
+    @get("/", operation_id="listOrders")
     async def mine(
         self, user: NamedDependency[Principal], platform: NamedDependency[Platform]
     ) -> list[OrderOut]:
         """The caller's orders, oldest first."""
         return [OrderOut.of(order) for order in await use_cases.of_user(platform, user.id)]
 
-    @get("/{order_id:str}", responses=problems(403, 404))
+    @get(
+        "/{order_id:str}",
+        operation_id="getOrder",
+        responses={**problems(403, 404), **NOT_MODIFIED},
+    )
     async def read(
         self,
         order_id: FromPath[str],
         user: NamedDependency[Principal],
         platform: NamedDependency[Platform],
-    ) -> OrderOut:
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[OrderOut | None]:
         """For its buyer and its seller."""
-        return OrderOut.of(await use_cases.get(platform, user.id, order_id, "view"))
+        order = OrderOut.of(await use_cases.get(platform, user.id, order_id, "view"))
+        return tagged(order, order.version, if_none_match)
 
-    @delete("/{order_id:str}", responses=problems(403, 404, 409))
+    @delete("/{order_id:str}", operation_id="cancelOrder", responses=problems(403, 404, 409))
     async def cancel(
         self,
         order_id: FromPath[str],

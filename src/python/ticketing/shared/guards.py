@@ -56,19 +56,20 @@ async def signed_in(connection: Connection, _: BaseRouteHandler) -> None:
         await user(connection)
 
 
-def member_of(group: str) -> Guard:
+class member_of:  # lower case, named as the other guards are
     """A guard: only members of ``group`` in the permission model reach the handler (401 for a
     stranger, 403 for anyone else)."""
 
-    async def guard(connection: Connection, _: BaseRouteHandler) -> None:
+    def __init__(self, group: str) -> None:
+        self.group = group
+
+    async def __call__(self, connection: Connection, _: BaseRouteHandler) -> None:
         if _asks_what_is_allowed(connection):
             return
         principal = await user(connection)
         platform = cast(Platform, connection.app.state.platform)
-        if not await platform.permissions.check("Group", group, "members", principal.id):
-            raise Forbidden(f"only members of the {group} group may do this")
-
-    return guard
+        if not await platform.permissions.check("Group", self.group, "members", principal.id):
+            raise Forbidden(f"only members of the {self.group} group may do this")
 
 
 def secret_header(header: str, setting: str) -> Guard:

@@ -1,6 +1,6 @@
 """Problem details (RFC 9457): how every error leaves a service (domain errors, Litestar's own,
-a dependency that does not answer, a bug), and how each service's OpenAPI document says which
-ones an operation can answer."""
+a dependency that does not answer, a bug), and how the OpenAPI document says which ones an
+operation can answer (``declare``, called by ``openapi.document``)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,25 @@ from typing import Any
 
 import msgspec
 import structlog
-from litestar import Litestar, Request, Response
+from litestar import Request, Response
 
 # Litestar's plugin that documents msgspec Structs; not exported, so imported from its module.
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Schema
+from litestar.openapi.spec import (
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    Operation,
+    Reference,
+    Schema,
+)
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
-from litestar.routes import HTTPRoute
 
 from ticketing.shared.errors import DomainError, InvalidInput, TooManyRequests
 from ticketing.shared.faults import is_transient
@@ -138,8 +143,11 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
         return schema
 
 
-_PROBLEM_SCHEMA = Schema(
+# The one Problem component every error answer of every service refers to.
+PROBLEM_SCHEMA = Schema(
     type=OpenAPIType.OBJECT,
+    description="A problem detail (RFC 9457); some carry more members: `errors` naming each"
+    " invalid field, `rule` naming the broken rule, `request_id` from the edge.",
     required=["detail", "status", "title", "type"],
     properties={
         "type": Schema(type=OpenAPIType.STRING),
@@ -148,30 +156,25 @@ _PROBLEM_SCHEMA = Schema(
         "detail": Schema(type=OpenAPIType.STRING),
     },
 )
+PROBLEM_REF = Reference(ref="#/components/schemas/Problem")
 
 
-def document(app: Litestar) -> None:
-    """Add to every operation the problems any of them can answer: 400 (invalid parameters or
-    body), 415 (a body not declared JSON), 401 where a signed-in user is required (the ``user``
-    dependency, or a guard), 503 (a
-    dependency does not answer)."""
-    paths = app.openapi_schema.paths or {}
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute) or route.path_format not in paths:
-            continue
-        item = paths[route.path_format]
-        for method, (handler, _) in route.route_handler_map.items():
-            operation: Operation | None = getattr(item, method.lower(), None)
-            if operation is None:
-                continue
-            statuses = [400, 503]
-            statuses += [415] if method in _BODY_METHODS else []
-            signed_in = "user" in handler.parsed_fn_signature.parameters or handler.resolve_guards()
-            statuses += [401] if signed_in else []
-            responses = operation.responses or {}
-            for status in statuses:
-                responses[str(status)] = OpenAPIResponse(
-                    description=HTTPStatus(status).phrase,
-                    content={PROBLEM_JSON: OpenAPIMediaType(schema=_PROBLEM_SCHEMA)},
-                )
-            operation.responses = responses
+def declare(operation: Operation, method: str, signed_in: bool, forbidden: bool) -> None:
+    """Add to an operation the problems any of them can answer: 400 (invalid parameters or
+    body), 415 (a body not declared JSON), 401 where a signed-in user is required, 403 where
+    only some are allowed, 503 (a dependency does not answer); each error answer refers to the
+    one ``Problem`` component."""
+    responses = operation.responses or {}
+    statuses = {400, 503} | ({415} if method in _BODY_METHODS else set())
+    statuses |= ({401} if signed_in else set()) | ({403} if forbidden else set())
+    statuses |= {int(code) for code in responses if code.startswith(("4", "5"))}
+    for status in sorted(statuses):
+        responses[str(status)] = problem_answer(status)
+    operation.responses = dict(sorted(responses.items()))
+
+
+def problem_answer(status: int) -> OpenAPIResponse:
+    return OpenAPIResponse(
+        description=HTTPStatus(status).phrase,
+        content={PROBLEM_JSON: OpenAPIMediaType(schema=PROBLEM_REF)},
+    )

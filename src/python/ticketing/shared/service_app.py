@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from litestar import Litestar, MediaType, Response, get
@@ -19,13 +20,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 
-from ticketing.shared import asyncapi, metrics
+from ticketing.shared import asyncapi, idempotency, metrics, money
 from ticketing.shared.guards import maybe_user, user
 from ticketing.shared.observe import observed
+from ticketing.shared.openapi import document
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import (
     StrictStructSchemaPlugin,
-    document,
     internal_error,
     problem,
     problem_details,
@@ -122,7 +123,10 @@ def service_app(
             *platform.telemetry.http_plugins(),
         ],
         exception_handlers={Exception: internal_error},
-        middleware=[observed(platform.metrics), _allow_middleware],
+        # Money as people send it, never through a binary float (shared/money.py).
+        request_class=money.ExactRequest,
+        type_decoders=money.TYPE_DECODERS,
+        middleware=[observed(platform.metrics), _allow_middleware, idempotency.middleware],
         before_request=check_request,
         lifespan=[lifespan],
         # For guards, tests and tools; handlers take the dependencies.
@@ -136,4 +140,6 @@ def service_app(
         debug=False,
     )
     document(app)
+    if idempotency.used_by(app):
+        platform.on_start(partial(idempotency.init, platform))
     return app

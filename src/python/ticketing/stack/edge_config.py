@@ -25,6 +25,9 @@ ROUTES: dict[str, str] = {
     "/api/payments": "payments",
     "/api/moderations": "moderation",
 }
+# The public API document and its reference page, under /api but served by the web front end
+# (in the cluster the "/" Ingress path carries them: no API service claims them).
+API_REFERENCE = ("/api/openapi.json", "/api/docs")
 # Rate-limited per client address: every account endpoint of the API (under /api/users), and
 # the web front end's sign-in and sign-up pages.
 RATE_LIMITED = ("/api/users", "/signin", "/signup")
@@ -170,6 +173,9 @@ def _route_locations(routes: Mapping[str, str], settings: EdgeSettings) -> str:
         limited = prefix in RATE_LIMITED
         if prefix == "/":
             blocks.append(_proxy("/", upstream, settings, False, prefix))
+            for path in API_REFERENCE:
+                blocks.append(_proxy(f"= {path}", upstream, settings, False, path))
+                blocks.append(_proxy(f"{path}/", upstream, settings, False, path))
             pages = [page for page in RATE_LIMITED if not page.startswith("/api/")]
             blocks += [_proxy(f"= {page}", upstream, settings, True, page) for page in pages]
         else:  # the exact prefix and everything under it, but not "/api/usersXYZ"

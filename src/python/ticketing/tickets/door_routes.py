@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from litestar import Controller, MediaType, get, post
@@ -20,6 +20,7 @@ from ticketing.tickets.codes import CodeKeys
 
 
 class Scan(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"code": "eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjctMDEifQ.eyJ0IjoidDEifQ.c2ln"}
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, description="as shown")]
 
 
@@ -37,7 +38,7 @@ class AdmissionsController(Controller):
     tags = ["door"]
     guards = [member_of(DOOR_GROUP)]
 
-    @post("/", status_code=200, responses=problems(403, 404, 409))
+    @post("/", operation_id="admitTicket", status_code=200, responses=problems(403, 404, 409))
     async def admit(
         self,
         data: JSONBody[Scan],
@@ -50,7 +51,12 @@ class AdmissionsController(Controller):
         return AdmissionOut.of(await use_cases.admit(platform, keys, data.code))
 
 
-@get("/api/tickets/.well-known/jwks.json", media_type=MediaType.JSON, tags=["door"])
+@get(
+    "/api/tickets/.well-known/jwks.json",
+    operation_id="getCodeKeys",
+    media_type=MediaType.JSON,
+    tags=["door"],
+)
 async def published_keys(keys: NamedDependency[CodeKeys]) -> dict[str, Any]:
     """The public keys that verify ticket codes (a JSON Web Key Set, Ed25519): a code is a
     compact JWS whose payload names the ticket (`t`), its holder (`h`) and version (`v`)."""

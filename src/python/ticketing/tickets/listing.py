@@ -20,9 +20,9 @@ from bson import Decimal128
 from bson.codec_options import TypeDecoder, TypeRegistry
 from pymongo.asynchronous.collection import AsyncCollection
 
+from ticketing.shared.conditional import page_etag
 from ticketing.shared.errors import InvalidInput, NotFound
 from ticketing.shared.ids import time_ordered_alias
-from ticketing.shared.page_etags import page_etag
 from ticketing.tickets.models import Ticket
 
 SEARCH_MAX = 100  # characters of a title search: far below MongoDB's pattern length limit

@@ -21,8 +21,8 @@ PRICE_MIN = Decimal("0.50")
 PRICE_MAX = Decimal("1000000")
 # Stripe's minimum charge in USD is 0.50: a cheaper ticket could never be paid for.
 PRICE_RULE = (
-    "a decimal string from 0.50 (Stripe's minimum charge in USD) to 1000000, with at most two"
-    ' decimals, e.g. "12.50"'
+    "from 0.50 (Stripe's minimum charge in USD) to 1000000, with at most two decimals: a JSON"
+    ' number (12.5) or a decimal string ("12.50")'
 )
 
 # The title and price rules as patterns, so the OpenAPI document states them exactly (JSON
@@ -36,11 +36,10 @@ _INVISIBLE = (
     "\\u2028\\u2029\\u202f\\u205f-\\u2064\\u206a-\\u206f\\u3000\\u3164\\ufeff\\uffa0"
 )
 TITLE_PATTERN = f"^[^{_NOT_ALLOWED}]*[^{_NOT_ALLOWED}{_INVISIBLE}][^{_NOT_ALLOWED}]*$"
-# PRICE_RULE as a pattern: money never goes through a binary float.
+# PRICE_RULE as a pattern for the decimal strings (shared/money.py reads numbers exactly).
 PRICE_PATTERN = "^(0\\.[5-9][0-9]?|[1-9][0-9]{0,5}(\\.[0-9]{1,2})?|1000000(\\.00?)?)$"
 _TITLE = re.compile(TITLE_PATTERN.removeprefix("^").removesuffix("$"))
 _NOT_ALLOWED_CHARACTER = re.compile(f"[{_NOT_ALLOWED}]")
-_PRICE = re.compile(PRICE_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 def checked_title(title: str) -> str:
@@ -58,10 +57,10 @@ def checked_title(title: str) -> str:
     return " ".join(title.split())
 
 
-def checked_price(price: str, field: str = "price") -> Decimal:
-    if not _PRICE.fullmatch(price):
+def checked_price(price: Decimal, field: str = "price") -> Decimal:
+    if not (price.is_finite() and PRICE_MIN <= price <= PRICE_MAX and price == round(price, 2)):
         raise InvalidInput(f"{field} must be {PRICE_RULE}", field=field)
-    return Decimal(price).quantize(Decimal("0.01"))
+    return price.quantize(CENT)
 
 
 CENT = Decimal("0.01")
@@ -109,11 +108,11 @@ def checked_venue(venue: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Listing:
-    """What a seller says of a ticket they list, as sent (strings are checked here)."""
+    """What a seller says of a ticket they list, as sent (checked here)."""
 
     title: str
-    price: str
-    face_value: str
+    price: Decimal
+    face_value: Decimal
     event_starts_at: datetime
     venue: str | None = None
 
@@ -123,8 +122,8 @@ class Edit:
     """An owner's change to their listing; absent parts stay as they are."""
 
     title: str
-    price: str
-    face_value: str | None = None
+    price: Decimal
+    face_value: Decimal | None = None
     event_starts_at: datetime | None = None
     venue: str | None = None
 
@@ -229,7 +228,7 @@ def judged(ticket: Ticket, verdict: events.Verdict) -> bool:
     return True
 
 
-def resold(ticket: Ticket, user_id: str, price: str, cap: Decimal, now: datetime) -> None:
+def resold(ticket: Ticket, user_id: str, price: Decimal, cap: Decimal, now: datetime) -> None:
     """Its holder lists a ticket they bought again, within the cap of the original face value.
     Its title was screened already, so it is for sale at once."""
     check_listable(ticket)

@@ -57,7 +57,7 @@ async def resell(
     ctx: Context,
     user_id: str,
     ticket_id: str,
-    price: str,
+    price: Decimal,
     cap: Decimal,
     payee_required: bool = False,
 ) -> Ticket:

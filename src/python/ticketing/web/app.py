@@ -38,6 +38,7 @@ from ticketing.web.moderation_pages import ModerationPages
 from ticketing.web.order_pages import OrderPages
 from ticketing.web.pages import Member
 from ticketing.web.payout_pages import DisputePages, PayoutPages
+from ticketing.web.reference import reference
 from ticketing.web.settings import WebSettings
 from ticketing.web.sign_in_pages import SignInPages
 from ticketing.web.ticket_pages import TicketPages
@@ -177,6 +178,7 @@ def create_app(settings: WebSettings) -> Litestar:
             SettingsPages,
             TwoFactorPages,
             create_static_files_router("/static", [static]),
+            *reference(),
         ],
         dependencies={
             "api": Provide(lambda: api, sync_to_thread=False, use_cache=True),

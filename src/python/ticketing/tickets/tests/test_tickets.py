@@ -1,5 +1,6 @@
 """The tickets service over HTTP and events, against real MongoDB-wire, RabbitMQ servers."""
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -56,7 +57,12 @@ async def test_a_price_under_stripes_minimum_is_refused_and_documented(world: Wo
         ({"price": "1.999"}, "price"),
         ({"price": "NaN"}, "price"),
         ({"price": "lots"}, "price"),
-        ({"price": 12.5}, "price"),  # money is a decimal string, never a float
+        ({"price": 12.505}, "price"),  # a number with three decimals
+        ({"price": 0.49}, "price"),
+        ({"price": "012"}, "price"),  # a decimal string is plain: no leading zero,
+        ({"price": " 12"}, "price"),  # space,
+        ({"price": "1e3"}, "price"),  # or exponent
+        ({"price": True}, "price"),
         ({"price": None}, "price"),
         ({"price": "12.01"}, "price"),  # over the cap: face value 10 times 1.20
         ({"face_value": "0.10"}, "face_value"),
@@ -78,6 +84,25 @@ async def test_bad_input_is_a_400_naming_the_field(
     assert response.headers["content-type"].startswith("application/problem+json")
     assert [error["field"] for error in response.json()["errors"]] == [field]
     assert await Ticket.count() == 0
+
+
+async def test_a_price_may_be_a_json_number_read_exactly_and_answers_as_a_string(
+    world: World,
+) -> None:
+    body = {**listing("Gig", "10"), "price": 42.5, "face_value": 40}
+    created = await world.client.post("/api/tickets", json=body, headers=world.seller)
+    assert created.status_code == 201, created.text
+    assert (created.json()["price"], created.json()["face_value"]) == ("42.50", "40.00")
+    url = f"/api/tickets/{created.json()['id']}"
+    edit = await world.client.put(url, json={"title": "Gig", "price": 45}, headers=world.seller)
+    assert edit.json()["price"] == "45.00"
+    # Read through a binary float this would be 42.5; read exactly it has too many decimals.
+    raw = json.dumps({"title": "Gig", "price": 1}).replace("1}", "42.50000000000000001}")
+    headers = {**world.seller, "Content-Type": "application/json"}
+    exact = await world.client.put(url, content=raw, headers=headers)
+    assert exact.status_code == 400, exact.text
+    assert [e["field"] for e in exact.json()["errors"]] == ["price"]
+    assert (await world.client.get(url)).json()["price"] == "45.00"
 
 
 async def test_a_price_over_the_cap_names_the_highest_allowed(world: World) -> None:

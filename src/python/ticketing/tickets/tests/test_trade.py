@@ -197,6 +197,10 @@ async def test_the_list_shows_only_what_can_be_bought_unless_asked(world: World)
     assert await titles(starts_after=(datetime.now(UTC) + timedelta(days=45)).isoformat()) == [
         "Later"
     ]
+    # A number is no time (a query's datetime would otherwise take it as a timestamp).
+    refused = await world.client.get("/api/tickets", params={"starts_after": "0.0"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "starts_after"
     every = await titles(for_sale="false", sort="oldest")
     assert every == ["Soon", "Later", "Screening", "Reserved"]
     assert screening["status"] == "waiting_moderation"

@@ -29,7 +29,9 @@ async def ctx() -> FakeContext:
 
 
 def listing(ctx: FakeContext, title: str = "Gig", price: str = "20", face: str = "20") -> Listing:
-    return Listing(title, price, face, ctx.clock.now() + timedelta(days=30), "The Hall")
+    return Listing(
+        title, Decimal(price), Decimal(face), ctx.clock.now() + timedelta(days=30), "The Hall"
+    )
 
 
 async def list_ticket(ctx: FakeContext, **given: str) -> Ticket:
@@ -92,7 +94,7 @@ async def test_a_price_over_the_cap_is_refused_naming_the_highest_allowed(
 
 
 async def test_an_event_in_the_past_cannot_be_listed(ctx: FakeContext) -> None:
-    past = Listing("Gig", "20", "20", ctx.clock.now() - timedelta(minutes=1))
+    past = Listing("Gig", Decimal(20), Decimal(20), ctx.clock.now() - timedelta(minutes=1))
     with pytest.raises(InvalidInput, match="future"):
         await use_cases.create(ctx, "seller", past, CAP)
     assert ctx.store.commits == 0
@@ -101,8 +103,10 @@ async def test_an_event_in_the_past_cannot_be_listed(ctx: FakeContext) -> None:
 async def test_only_the_holder_edits_and_a_new_title_is_screened_again(ctx: FakeContext) -> None:
     ticket = await list_ticket(ctx)
     with pytest.raises(Forbidden):
-        await use_cases.update(ctx, "stranger", ticket.id, Edit("Mine now", "1"), CAP)
-    edited = await use_cases.update(ctx, "seller", ticket.id, Edit("Gig, front row", "22"), CAP)
+        await use_cases.update(ctx, "stranger", ticket.id, Edit("Mine now", Decimal("1")), CAP)
+    edited = await use_cases.update(
+        ctx, "seller", ticket.id, Edit("Gig, front row", Decimal("22")), CAP
+    )
     assert (edited.version, edited.title_version, edited.status) == (
         1,
         1,
@@ -110,14 +114,14 @@ async def test_only_the_holder_edits_and_a_new_title_is_screened_again(ctx: Fake
     )
     assert ctx.store.published(events.TicketUpdated)[-1].title_changed is True
     with pytest.raises(InvalidInput, match="at most 24.00"):
-        await use_cases.update(ctx, "seller", ticket.id, Edit("Gig, front row", "25"), CAP)
+        await use_cases.update(ctx, "seller", ticket.id, Edit("Gig, front row", Decimal("25")), CAP)
 
 
 async def test_an_edit_that_lost_a_race_is_a_conflict_to_reload(ctx: FakeContext) -> None:
     ticket = await list_ticket(ctx)
     ctx.store.race(lambda: use_cases.reserve(ctx, ordered(ticket, "o1")))  # while editing
     with pytest.raises(Conflict, match="changed; reload and retry"):
-        await use_cases.update(ctx, "seller", ticket.id, Edit("Gig", "21"), CAP)
+        await use_cases.update(ctx, "seller", ticket.id, Edit("Gig", Decimal("21")), CAP)
     now = await stored(ctx, ticket.id)
     assert (now.order_id, now.price) == ("o1", Decimal("20.00"))
 
@@ -144,7 +148,7 @@ async def test_a_cancellation_that_overtook_its_order_keeps_the_ticket_free(
 
 async def test_a_verdict_applies_to_the_title_it_screened_only(ctx: FakeContext) -> None:
     ticket = await list_ticket(ctx)
-    await use_cases.update(ctx, "seller", ticket.id, Edit("Gig, retitled", "20"), CAP)
+    await use_cases.update(ctx, "seller", ticket.id, Edit("Gig, retitled", Decimal("20")), CAP)
     await use_cases.apply_verdict(ctx, events.TicketApproved(id=ticket.id, version=0, case_id="c0"))
     assert (await stored(ctx, ticket.id)).status == TicketStatus.WAITING_MODERATION
     rejected = events.TicketRejected(id=ticket.id, version=1, case_id="c1", reason="listed word")
@@ -178,7 +182,7 @@ async def test_a_sale_hands_the_ticket_and_its_ownership_to_the_buyer_once(
     owners = {t.subject_id for t in ctx.permissions.tuples if t.object == ticket.id}
     assert owners == {"buyer"}
     with pytest.raises(Forbidden):
-        await use_cases.update(ctx, "seller", ticket.id, Edit("Still mine", "20"), CAP)
+        await use_cases.update(ctx, "seller", ticket.id, Edit("Still mine", Decimal("20")), CAP)
 
 
 async def test_a_completion_before_its_reservation_waits(ctx: FakeContext) -> None:
@@ -190,19 +194,21 @@ async def test_a_completion_before_its_reservation_waits(ctx: FakeContext) -> No
 async def test_the_holder_resells_within_the_cap_of_the_face_value(ctx: FakeContext) -> None:
     ticket = await sell_to(ctx, await list_ticket(ctx, face="20"), "buyer", "o1")
     with pytest.raises(Forbidden):
-        await use_cases.resell(ctx, "seller", ticket.id, "21", CAP)
+        await use_cases.resell(ctx, "seller", ticket.id, Decimal("21"), CAP)
     with pytest.raises(InvalidInput, match="at most 24.00"):
-        await use_cases.resell(ctx, "buyer", ticket.id, "30", CAP)
-    relisted = await use_cases.resell(ctx, "buyer", ticket.id, "24", CAP)
+        await use_cases.resell(ctx, "buyer", ticket.id, Decimal("30"), CAP)
+    relisted = await use_cases.resell(ctx, "buyer", ticket.id, Decimal("24"), CAP)
     assert (relisted.status, relisted.price) == (TicketStatus.APPROVED, Decimal("24.00"))
     assert ctx.store.published(events.TicketUpdated)[-1].title_changed is False
     resold = await sell_to(ctx, relisted, "third", "o2")
     assert [h.user_id for h in resold.holders] == ["seller", "buyer", "third"]
     with pytest.raises(Conflict, match="POST .../resale"):
-        await use_cases.update(ctx, "third", ticket.id, Edit("Gig", "20"), CAP)
-    await use_cases.resell(ctx, "third", ticket.id, "20", CAP)
+        await use_cases.update(ctx, "third", ticket.id, Edit("Gig", Decimal("20")), CAP)
+    await use_cases.resell(ctx, "third", ticket.id, Decimal("20"), CAP)
     with pytest.raises(Conflict, match="cannot change once the ticket was sold"):
-        await use_cases.update(ctx, "third", ticket.id, Edit("Gig", "20", face_value="99"), CAP)
+        await use_cases.update(
+            ctx, "third", ticket.id, Edit("Gig", Decimal("20"), face_value=Decimal("99")), CAP
+        )
 
 
 async def test_a_code_admits_its_holder_once(ctx: FakeContext) -> None:
@@ -216,7 +222,7 @@ async def test_a_code_admits_its_holder_once(ctx: FakeContext) -> None:
         await use_cases.admit(ctx, KEYS, code)
     assert again.value.extra["admitted_at"] == ctx.clock.now().isoformat()
     with pytest.raises(Conflict, match="admitted at the door"):
-        await use_cases.update(ctx, "seller", ticket.id, Edit("Gig", "20"), CAP)
+        await use_cases.update(ctx, "seller", ticket.id, Edit("Gig", Decimal("20")), CAP)
     assert len(ctx.store.published(events.TicketAdmitted)) == 1
 
 

@@ -1,6 +1,6 @@
 """A list page's ETag names what the page shows; If-None-Match is compared weakly."""
 
-from ticketing.shared.page_etags import matches, page_etag
+from ticketing.shared.conditional import matches, page_etag
 
 PAGE = [("t-1", 3), ("t-2", 0)]
 

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="CurrentUserOut")
+
+
+
+@_attrs_define
+class CurrentUserOut:
+    """ 
+        Attributes:
+            admin (bool):
+            door (bool):
+            email (str):
+            id (str):
+     """
+
+    admin: bool
+    door: bool
+    email: str
+    id: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        admin = self.admin
+
+        door = self.door
+
+        email = self.email
+
+        id = self.id
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "admin": admin,
+            "door": door,
+            "email": email,
+            "id": id,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        admin = d.pop("admin")
+
+        door = d.pop("door")
+
+        email = d.pop("email")
+
+        id = d.pop("id")
+
+        current_user_out = cls(
+            admin=admin,
+            door=door,
+            email=email,
+            id=id,
+        )
+
+
+        current_user_out.additional_properties = d
+        return current_user_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
