@@ -8,7 +8,9 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.dispute_status import DisputeStatus
 from ..models.order_status import OrderStatus
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -34,6 +36,9 @@ class OrderOut:
             ticket (OrderTicketOut):
             user_id (str):
             version (int):
+            dispute_id (None | str | Unset):
+            dispute_status (DisputeStatus | None | Unset): the buyer's dispute: open, refunded, released
+            refunded (bool | Unset): the price was refunded in full Default: False.
      """
 
     expires_at: datetime.datetime
@@ -43,6 +48,9 @@ class OrderOut:
     ticket: OrderTicketOut
     user_id: str
     version: int
+    dispute_id: None | str | Unset = UNSET
+    dispute_status: DisputeStatus | None | Unset = UNSET
+    refunded: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -66,6 +74,22 @@ class OrderOut:
 
         version = self.version
 
+        dispute_id: None | str | Unset
+        if isinstance(self.dispute_id, Unset):
+            dispute_id = UNSET
+        else:
+            dispute_id = self.dispute_id
+
+        dispute_status: None | str | Unset
+        if isinstance(self.dispute_status, Unset):
+            dispute_status = UNSET
+        elif isinstance(self.dispute_status, DisputeStatus):
+            dispute_status = self.dispute_status.value
+        else:
+            dispute_status = self.dispute_status
+
+        refunded = self.refunded
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -78,6 +102,12 @@ class OrderOut:
             "user_id": user_id,
             "version": version,
         })
+        if dispute_id is not UNSET:
+            field_dict["dispute_id"] = dispute_id
+        if dispute_status is not UNSET:
+            field_dict["dispute_status"] = dispute_status
+        if refunded is not UNSET:
+            field_dict["refunded"] = refunded
 
         return field_dict
 
@@ -116,6 +146,38 @@ class OrderOut:
 
         version = d.pop("version")
 
+        def _parse_dispute_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        dispute_id = _parse_dispute_id(d.pop("dispute_id", UNSET))
+
+
+        def _parse_dispute_status(data: object) -> DisputeStatus | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                dispute_status_type_0 = DisputeStatus(data)
+
+
+
+                return dispute_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisputeStatus | None | Unset, data)
+
+        dispute_status = _parse_dispute_status(d.pop("dispute_status", UNSET))
+
+
+        refunded = d.pop("refunded", UNSET)
+
         order_out = cls(
             expires_at=expires_at,
             id=id,
@@ -124,6 +186,9 @@ class OrderOut:
             ticket=ticket,
             user_id=user_id,
             version=version,
+            dispute_id=dispute_id,
+            dispute_status=dispute_status,
+            refunded=refunded,
         )
 
 

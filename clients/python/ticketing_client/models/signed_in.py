@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.signed_in_aal import SignedInAal
+from ..types import UNSET, Unset
 from typing import cast
 
 
@@ -26,11 +28,15 @@ class SignedIn:
             email (str):
             id (str):
             token (None | str):
+            aal (SignedInAal | Unset):  Default: SignedInAal.AAL1.
+            needs_code (bool | Unset):  Default: False.
      """
 
     email: str
     id: str
     token: None | str
+    aal: SignedInAal | Unset = SignedInAal.AAL1
+    needs_code: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -45,6 +51,13 @@ class SignedIn:
         token: None | str
         token = self.token
 
+        aal: str | Unset = UNSET
+        if not isinstance(self.aal, Unset):
+            aal = self.aal.value
+
+
+        needs_code = self.needs_code
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,6 +66,10 @@ class SignedIn:
             "id": id,
             "token": token,
         })
+        if aal is not UNSET:
+            field_dict["aal"] = aal
+        if needs_code is not UNSET:
+            field_dict["needs_code"] = needs_code
 
         return field_dict
 
@@ -73,10 +90,24 @@ class SignedIn:
         token = _parse_token(d.pop("token"))
 
 
+        _aal = d.pop("aal", UNSET)
+        aal: SignedInAal | Unset
+        if isinstance(_aal,  Unset):
+            aal = UNSET
+        else:
+            aal = SignedInAal(_aal)
+
+
+
+
+        needs_code = d.pop("needs_code", UNSET)
+
         signed_in = cls(
             email=email,
             id=id,
             token=token,
+            aal=aal,
+            needs_code=needs_code,
         )
 
 

@@ -47,10 +47,7 @@ class DisputeOut(View):
     seller_id: str
     reason: DisputeReason
     message: str
-    status: Annotated[
-        DisputeStatus,
-        msgspec.Meta(description="open (the payout is frozen), refunded or released"),
-    ]
+    status: DisputeStatus
     opened_at: datetime
     resolved_at: datetime | None
 
@@ -98,10 +95,11 @@ class DisputesController(Controller):
     async def listing(
         self,
         platform: NamedDependency[Platform],
-        status: FromQuery[DisputeStatus] = DisputeStatus.OPEN,
+        status: FromQuery[DisputeStatus | None] = None,
     ) -> list[DisputeOut]:
         """For admins: the disputes in ``status`` (open by default), oldest first."""
-        return [DisputeOut.of(d) for d in await disputes.disputes(platform, status)]
+        found = await disputes.disputes(platform, status or DisputeStatus.OPEN)
+        return [DisputeOut.of(d) for d in found]
 
     @get(
         "/disputes/{dispute_id:str}",

@@ -28,9 +28,14 @@ def _get_kwargs(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     offset: int | Unset = 0,
+    if_none_match: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -101,17 +106,35 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TicketPage | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None | TicketPage | Problem | None:
     if response.status_code == 200:
-        response_200 = TicketPage.from_dict(response.json())
+        def _parse_response_200(data: object) -> None | TicketPage:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = TicketPage.from_dict(data)
 
 
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketPage, data)
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -133,7 +156,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | TicketPage]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | None | TicketPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -155,8 +178,9 @@ def sync_detailed(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     offset: int | Unset = 0,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Response[Problem | TicketPage]:
+) -> Response[Any | None | TicketPage | Problem]:
     """ Search
 
     Args:
@@ -170,13 +194,15 @@ def sync_detailed(
         limit (int | Unset): items to return Default: 20.
         cursor (None | str | Unset):
         offset (int | Unset): items to skip Default: 0.
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | TicketPage]
+        Response[Any | None | TicketPage | Problem]
      """
 
 
@@ -191,6 +217,7 @@ for_sale=for_sale,
 limit=limit,
 cursor=cursor,
 offset=offset,
+if_none_match=if_none_match,
 
     )
 
@@ -213,8 +240,9 @@ def sync(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     offset: int | Unset = 0,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Problem | TicketPage | None:
+) -> Any | None | TicketPage | Problem | None:
     """ Search
 
     Args:
@@ -228,13 +256,15 @@ def sync(
         limit (int | Unset): items to return Default: 20.
         cursor (None | str | Unset):
         offset (int | Unset): items to skip Default: 0.
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | TicketPage
+        Any | None | TicketPage | Problem
      """
 
 
@@ -250,6 +280,7 @@ for_sale=for_sale,
 limit=limit,
 cursor=cursor,
 offset=offset,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -266,8 +297,9 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     offset: int | Unset = 0,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Response[Problem | TicketPage]:
+) -> Response[Any | None | TicketPage | Problem]:
     """ Search
 
     Args:
@@ -281,13 +313,15 @@ async def asyncio_detailed(
         limit (int | Unset): items to return Default: 20.
         cursor (None | str | Unset):
         offset (int | Unset): items to skip Default: 0.
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | TicketPage]
+        Response[Any | None | TicketPage | Problem]
      """
 
 
@@ -302,6 +336,7 @@ for_sale=for_sale,
 limit=limit,
 cursor=cursor,
 offset=offset,
+if_none_match=if_none_match,
 
     )
 
@@ -324,8 +359,9 @@ async def asyncio(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     offset: int | Unset = 0,
+    if_none_match: None | str | Unset = UNSET,
 
-) -> Problem | TicketPage | None:
+) -> Any | None | TicketPage | Problem | None:
     """ Search
 
     Args:
@@ -339,13 +375,15 @@ async def asyncio(
         limit (int | Unset): items to return Default: 20.
         cursor (None | str | Unset):
         offset (int | Unset): items to skip Default: 0.
+        if_none_match (None | str | Unset): The ETag of a copy you hold: 304 without a body while
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | TicketPage
+        Any | None | TicketPage | Problem
      """
 
 
@@ -361,5 +399,6 @@ for_sale=for_sale,
 limit=limit,
 cursor=cursor,
 offset=offset,
+if_none_match=if_none_match,
 
     )).parsed

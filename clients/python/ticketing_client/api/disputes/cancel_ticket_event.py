@@ -1,0 +1,212 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.payout_out import PayoutOut
+from ...models.problem import Problem
+from typing import cast
+
+
+
+def _get_kwargs(
+    ticket_id: str,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/payments/tickets/{ticket_id}/event-cancellation".format(ticket_id=quote(str(ticket_id), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | list[PayoutOut] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in (_response_200):
+            response_200_item = PayoutOut.from_dict(response_200_item_data)
+
+
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | list[PayoutOut]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    ticket_id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[Problem | list[PayoutOut]]:
+    """ CancelEvent
+
+    Args:
+        ticket_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[PayoutOut]]
+     """
+
+
+    kwargs = _get_kwargs(
+        ticket_id=ticket_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    ticket_id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Problem | list[PayoutOut] | None:
+    """ CancelEvent
+
+    Args:
+        ticket_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[PayoutOut]
+     """
+
+
+    return sync_detailed(
+        ticket_id=ticket_id,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    ticket_id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[Problem | list[PayoutOut]]:
+    """ CancelEvent
+
+    Args:
+        ticket_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[PayoutOut]]
+     """
+
+
+    kwargs = _get_kwargs(
+        ticket_id=ticket_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    ticket_id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Problem | list[PayoutOut] | None:
+    """ CancelEvent
+
+    Args:
+        ticket_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[PayoutOut]
+     """
+
+
+    return (await asyncio_detailed(
+        ticket_id=ticket_id,
+client=client,
+
+    )).parsed
