@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from ticketing.stack.edge import Edge
+from ticketing.stack.edge_config import CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS
 from ticketing.stack.servers import free_port
 
 PROBLEM = "application/problem+json"
@@ -133,6 +134,12 @@ def test_cors_is_closed_by_default_and_opens_only_to_listed_origins(
     assert allowed.status_code == 204
     assert allowed.headers["access-control-allow-origin"] == "https://shop.example"
     assert "POST" in allowed.headers["access-control-allow-methods"]
+    # A page on the listed origin may retry safely and revalidate, and read what says so.
+    assert allowed.headers["access-control-allow-headers"] == CORS_ALLOW_HEADERS
+    assert {"Idempotency-Key", "If-None-Match"} <= set(CORS_ALLOW_HEADERS.split(", "))
+    read = httpx.get(f"{strict_edge}/api/tickets", headers={"Origin": "https://shop.example"})
+    assert read.headers["access-control-expose-headers"] == CORS_EXPOSE_HEADERS
+    assert "ETag" in CORS_EXPOSE_HEADERS
     other = httpx.get(f"{strict_edge}/api/tickets", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
 

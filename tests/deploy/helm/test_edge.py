@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from deploy.helm.chart import DEFAULTS, RELEASE, Doc, by_service, named, render, services
-from ticketing.stack.edge_config import ROUTES
+from ticketing.stack.edge_config import CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, ROUTES
 
 NGINX = "nginx.ingress.kubernetes.io/"
 EDGE_DEFAULTS = {
@@ -122,6 +122,9 @@ def test_cors_is_closed_unless_origins_are_listed() -> None:
         assert nginx["enable-cors"] == "true"
         assert nginx["cors-allow-origin"] == "https://shop.example.com, https://admin.example.com"
         assert nginx["cors-allow-credentials"] == "true"
+        # The same headers as the local edge's (stack/edge_config.py).
+        assert nginx["cors-allow-headers"] == CORS_ALLOW_HEADERS
+        assert nginx["cors-expose-headers"] == CORS_EXPOSE_HEADERS
 
 
 def test_tls_for_hsts_on_both_ingresses() -> None:

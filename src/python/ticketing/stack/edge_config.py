@@ -95,6 +95,13 @@ PROBLEMS = {
 }
 
 
+# What a page on a listed origin may send and read (the chart's Ingress says the same).
+CORS_ALLOW_HEADERS = (
+    "Content-Type, Authorization, X-Session-Token, X-Request-ID, Idempotency-Key, If-None-Match"
+)
+CORS_EXPOSE_HEADERS = "ETag, Idempotent-Replayed, Retry-After, X-Request-ID"
+
+
 def _headers(no_store: bool = False, retry_after: bool = False, cached: bool = False) -> str:
     """Response headers of every location (nginx does not inherit add_header into a location
     that has its own, so each location gets the whole set)."""
@@ -109,6 +116,7 @@ def _headers(no_store: bool = False, retry_after: bool = False, cached: bool = F
         "add_header Access-Control-Allow-Credentials $cors_credentials always;",
         "add_header Access-Control-Allow-Methods $cors_methods always;",
         "add_header Access-Control-Allow-Headers $cors_headers always;",
+        "add_header Access-Control-Expose-Headers $cors_expose always;",
         f"add_header Vary {vary} always;",
     ]
     if cached:  # HIT, MISS, BYPASS (a session), EXPIRED...: for debugging
@@ -261,9 +269,10 @@ http {{
   map "$request_method:$cors_origin" $cors_preflight {{ "~^OPTIONS:." 1; default 0; }}
   map $cors_preflight $cors_methods {{ 1 "GET, POST, PUT, DELETE"; default ""; }}
   map $cors_preflight $cors_headers {{
-    1 "Content-Type, Authorization, X-Session-Token, X-Request-ID";
+    1 "{CORS_ALLOW_HEADERS}";
     default "";
   }}
+  map $cors_origin $cors_expose {{ "" ""; default "{CORS_EXPOSE_HEADERS}"; }}
 
   # The public reads' cache (PUBLIC_READS): keyed by the second, so entries live one second.
   proxy_cache_path {cache_dir or run_dir / "cache"} levels=1:2 keys_zone=public_reads:10m
