@@ -5,7 +5,7 @@ factor under /api/users/me/second-factor (enrol an authenticator app, backup cod
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -29,6 +29,7 @@ from ticketing.auth.throttle import SignInThrottle
 from ticketing.shared.errors import Conflict, Forbidden, Unauthenticated
 from ticketing.shared.guards import credentials, signed_in
 from ticketing.shared.identity import Credentials, Principal
+from ticketing.shared.openapi import SESSION_REQUIRED
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
 
@@ -49,6 +50,7 @@ ENROLLED = "two-factor sign-in is on already: disable it first"
 
 
 class CodeIn(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"code": "492039"}
     code: FactorCode
 
 
@@ -88,6 +90,7 @@ class SecondFactorController(Controller):
         status_code=200,
         description=CODES,
         responses=problems(401, 403, 409, 429),
+        opt=SESSION_REQUIRED,
     )
     async def complete_sign_in(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 from litestar import Controller, get, post
@@ -26,6 +26,11 @@ from ticketing.shared.responses import View
 
 
 class DisputeIn(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {
+        "order_id": "0193a8c4-5f2e-7b61-9a5e-3b2f4d8e9c10",
+        "reason": "refused_at_door",
+        "message": "The scanner said the code was not valid.",
+    }
     order_id: Annotated[str, msgspec.Meta(min_length=1)]
     reason: Annotated[
         DisputeReason,
@@ -58,6 +63,7 @@ class Outcome(StrEnum):
 
 
 class ResolutionIn(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {"outcome": "refund"}
     outcome: Outcome
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 from litestar import Controller, get, post
@@ -51,6 +51,10 @@ class AccountOut(View):
 
 
 class OnboardingIn(msgspec.Struct, forbid_unknown_fields=True):
+    EXAMPLE: ClassVar = {
+        "return_url": "https://ticketing.example/payouts",
+        "refresh_url": "https://ticketing.example/payouts",
+    }
     return_url: Annotated[Url, msgspec.Meta(description="where Stripe sends the seller back")]
     refresh_url: Annotated[Url, msgspec.Meta(description="where an expired link leads")]
 

@@ -52,13 +52,20 @@ SIGNED_IN: list[SecurityRequirement] = [{name: []} for name in SECURITY_SCHEMES]
 # A handler that works for strangers too, and knows a signed-in caller (``maybe_user``), or
 # says so with ``opt={"session": "optional"}``.
 OPTIONAL_SESSION = {"session": "optional"}
+# A handler that reads the session token itself, not through a guard (completing a sign-in with
+# the code: its session is not yet one the guards accept).
+SESSION_REQUIRED = {"session": "required"}
 
 
 def _needs_session(handler: HTTPRouteHandler) -> tuple[bool, bool]:
     """Whether a handler needs a signed-in caller, and whether it refuses some of them."""
     guards = handler.resolve_guards()
     groups = any(isinstance(guard, member_of) for guard in guards)
-    signed = "user" in handler.parsed_fn_signature.parameters or signed_in in guards
+    signed = (
+        "user" in handler.parsed_fn_signature.parameters
+        or signed_in in guards
+        or handler.opt.get("session") == SESSION_REQUIRED["session"]
+    )
     return signed or groups, groups
 
 

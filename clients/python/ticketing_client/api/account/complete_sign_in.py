@@ -115,7 +115,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CodeIn,
 
 ) -> Response[Problem | SignedIn]:
@@ -149,7 +149,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CodeIn,
 
 ) -> Problem | SignedIn | None:
@@ -178,7 +178,7 @@ body=body,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CodeIn,
 
 ) -> Response[Problem | SignedIn]:
@@ -212,7 +212,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CodeIn,
 
 ) -> Problem | SignedIn | None:

@@ -46,6 +46,24 @@ SAMPLES: list[events.Event] = [
     events.OrderCompleted(id="o1", version=1, payment_id="p1", ticket_id="t1", user_id="buyer"),
     events.ExpirationComplete(id="o1", version=0),
     events.PaymentAuthorized(id="p1", version=0, order_id="o1"),
+    events.SellerPayoutsEnabled(id="u1", version=0, stripe_account_id="acct_1"),
+    events.DisputeOpened(
+        id="d1",
+        version=0,
+        order_id="o1",
+        user_id="u2",
+        reason="refused_at_door",
+        status=events.DisputeStatus.OPEN,
+    ),
+    events.DisputeResolved(
+        id="d1",
+        version=1,
+        order_id="o1",
+        user_id="u2",
+        reason="refused_at_door",
+        status=events.DisputeStatus.REFUNDED,
+    ),
+    events.PaymentRefunded(id="po1", version=2, order_id="o1", amount_cents=1050, reversed=True),
 ]
 
 

@@ -294,8 +294,10 @@ async def test_where_payouts_are_required_a_buyer_resells_only_once_they_can_be_
 ) -> None:
     ticket = await sell_to(ctx, await list_ticket(ctx), "buyer", "o1")
     with pytest.raises(Conflict, match="set up payouts"):
-        await use_cases.resell(ctx, "buyer", ticket.id, "24", CAP, payee_required=True)
+        await use_cases.resell(ctx, "buyer", ticket.id, Decimal("24"), CAP, payee_required=True)
     enabled = events.SellerPayoutsEnabled(id="buyer", version=1, stripe_account_id="acct_2")
     await use_cases.payouts_enabled(ctx, enabled)
-    relisted = await use_cases.resell(ctx, "buyer", ticket.id, "24", CAP, payee_required=True)
+    relisted = await use_cases.resell(
+        ctx, "buyer", ticket.id, Decimal("24"), CAP, payee_required=True
+    )
     assert relisted.status == TicketStatus.APPROVED
