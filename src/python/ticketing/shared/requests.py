@@ -37,6 +37,10 @@ def _depth(value: Any, limit: int) -> int:
     return 1 + max((_depth(child, limit - 1) for child in children), default=0)
 
 
+# The pattern of a free-text query parameter: ``check_request`` refuses a NUL in the query.
+NO_NUL = "^[^\x00]*$"
+
+
 async def check_request(request: Request[Any, Any, Any]) -> None:
     """Runs before every handler (``before_request``)."""
     query = request.scope.get("query_string", b"")

@@ -21,7 +21,7 @@ from ticketing.shared.identity import Principal
 from ticketing.shared.money import Money
 from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
-from ticketing.shared.requests import Limit, Offset
+from ticketing.shared.requests import NO_NUL, Limit, Offset
 from ticketing.shared.responses import View
 from ticketing.tickets import listing, rules, use_cases
 from ticketing.tickets.codes import CodeKeys
@@ -171,7 +171,9 @@ class TicketsController(Controller):
     async def search(
         self,
         platform: NamedDependency[Platform],
-        title: Annotated[str | None, QueryParameter(max_length=listing.SEARCH_MAX)] = None,
+        title: Annotated[
+            str | None, QueryParameter(max_length=listing.SEARCH_MAX, pattern=NO_NUL)
+        ] = None,
         sort: FromQuery[listing.Sort] = listing.Sort.NEWEST,
         min_price: Bound = None,
         max_price: Bound = None,
