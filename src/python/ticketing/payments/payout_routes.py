@@ -23,7 +23,8 @@ from ticketing.shared.platform import Platform
 from ticketing.shared.problems import problems
 from ticketing.shared.responses import View
 
-Url = Annotated[str, msgspec.Meta(pattern="^https?://", max_length=2000)]
+# An absolute http(s) address in visible ASCII (percent-encoded), as Stripe takes it.
+Url = Annotated[str, msgspec.Meta(pattern="^https?://[!-~]+$", max_length=2000)]
 Price = Annotated[
     str | None,
     QueryParameter(pattern=r"^\d{1,7}(\.\d{1,2})?$", description="a price, e.g. 45.50"),

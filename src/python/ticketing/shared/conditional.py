@@ -23,7 +23,6 @@ IfNoneMatch = Annotated[
     Parameter(
         header="If-None-Match",
         required=False,
-        max_length=1000,
         description="The ETag of a copy you hold: 304 without a body while it is current.",
     ),
 ]
