@@ -24,7 +24,16 @@ from ticketing.web.api import (
     TicketPage,
     User,
 )
-from ticketing.web.pages import ApiClient, Form, Me, SignedInUser, Visitor, page, submit
+from ticketing.web.pages import (
+    ApiClient,
+    Form,
+    Me,
+    SessionToken,
+    SignedInUser,
+    Visitor,
+    page,
+    submit,
+)
 from ticketing.web.qr import svg
 
 
@@ -148,21 +157,25 @@ class TicketPages(Controller):
         return page("my_tickets.html", me.user, tickets=held)
 
     @get("/tickets/{ticket_id:str}")
-    async def show(self, ticket_id: FromPath[str], api: ApiClient, visitor: Visitor) -> Template:
-        return ticket_page(await api.get(f"/api/tickets/{ticket_id}", None, Ticket), visitor)
+    async def show(
+        self, ticket_id: FromPath[str], api: ApiClient, visitor: Visitor, token: SessionToken
+    ) -> Template:
+        # With the visitor's session, the edge never answers from its cache of anonymous reads:
+        # whoever just changed the ticket sees the change at once.
+        return ticket_page(await api.get(f"/api/tickets/{ticket_id}", token, Ticket), visitor)
 
     @get("/tickets/{ticket_id:str}/code")
     async def code(self, ticket_id: FromPath[str], me: Me) -> Template:
         """The holder's code as a QR code, and as text, on a page that prints alone."""
-        ticket = await me.api.get(f"/api/tickets/{ticket_id}", None, Ticket)
+        ticket = await me.api.get(f"/api/tickets/{ticket_id}", me.token, Ticket)
         code = await me.api.get(f"/api/tickets/{ticket_id}/code", me.token, Code)
         return page("ticket_code.html", me.user, ticket=ticket, code=code, qr=svg(code.code))
 
     @get("/tickets/{ticket_id:str}/edit")
     async def edit_form(
-        self, ticket_id: FromPath[str], api: ApiClient, user: SignedInUser
+        self, ticket_id: FromPath[str], api: ApiClient, user: SignedInUser, token: SessionToken
     ) -> Template:
-        ticket = await api.get(f"/api/tickets/{ticket_id}", None, Ticket)
+        ticket = await api.get(f"/api/tickets/{ticket_id}", token, Ticket)
         form = TicketForm.of(ticket)
         return form_page(user, await listing_terms(api, form.price), form, {}, ticket)
 
