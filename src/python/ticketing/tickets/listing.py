@@ -227,13 +227,11 @@ async def search(
     query.update(page_filter(sort, after))  # its fields are never the search's
     field, direction = SORT_KEYS[sort]
     order = [(field, direction)] if field in _KEYED else [(field, direction), ("_id", direction)]
-    # Newest and oldest walk the listing key's index in its order, the filter applied on the
-    # way: MongoDB stops at the page; SecantusDB, which would otherwise fetch by the filter's
-    # index and sort in Python, skips its sort (bench:edge).
-    walk = [(field, 1)] if field in _KEYED else None
+    # No hint naming an index: a database restored or restarted empty has none until the
+    # service starts again, and a hint to a missing index fails the whole list.
     stored = (
         await _decimals(Ticket.get_pymongo_collection())
-        .find(query, LIST_FIELDS, sort=order, skip=offset, limit=limit + 1, hint=walk)
+        .find(query, LIST_FIELDS, sort=order, skip=offset, limit=limit + 1)
         .to_list()
     )
     more = len(stored) > limit
